@@ -1,0 +1,53 @@
+# elearn: `make run` sets everything up and serves the app; `make test` sets up and tests.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup system-deps db lint bench clean
+
+run: setup db
+	@echo
+	@echo "elearn is starting on http://$(HOST):$(PORT)/"
+	@cat instance/demo-sign-ins.txt 2>/dev/null || true
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: system-deps $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# WeasyPrint needs Pango (and fonts) from the system.
+system-deps:
+	@if ! ldconfig -p | grep -q 'libpango-1.0.so' || ! ldconfig -p | grep -q 'libpangoft2-1.0.so' || ! command -v fc-list >/dev/null || [ -z "$$(fc-list 2>/dev/null | head -n1)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing WeasyPrint's system libraries (Pango, fonts)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "WeasyPrint needs Pango and fonts. Run:"; \
+	    echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+db: setup
+	@mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+
+lint: setup
+	$(BIN)/ruff check elearn tests bench
+
+clean:
+	rm -rf $(VENV) instance/elearn.sqlite* test-output

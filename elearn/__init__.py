@@ -1,0 +1,57 @@
+"""elearn: Social Media Policy training and certification for the L.E.A.D. Academy Trust."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from elearn.config import load_config
+from elearn.content import load_content
+from elearn.extensions import csrf, db, login_manager, migrate, read_only_transaction
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, content, blueprints, CLI. No side effects beyond."""
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    overrides = dict(config or {})
+    environ = overrides.pop("ENVIRON", None)
+    app.config.update(load_config(Path(app.instance_path), environ))
+    app.config.update(overrides)
+
+    if app.config.get("PROXY_COUNT"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
+                                x_proto=app.config["PROXY_COUNT"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    # Content is validated here so a broken file stops start-up with a clear message.
+    app.extensions["elearn_content"] = load_content(app.config["CONTENT_DIR"])
+
+    from elearn import web
+    from elearn.auth.views import bp as auth_bp
+    from elearn.cli import register_cli
+    from elearn.learner.views import bp as learner_bp
+    from elearn.quiz.views import bp as quiz_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learner_bp)
+    app.register_blueprint(quiz_bp)
+    web.init_app(app)
+    register_cli(app)
+
+    @app.before_request
+    def _transaction_kind() -> None:
+        read_only_transaction.set(request.method in {"GET", "HEAD", "OPTIONS"})
+
+    return app

@@ -1,0 +1,1 @@
+"""Sign-in, invitations, password reset and role checks."""

@@ -1,0 +1,71 @@
+"""Sign-in and password services: rules only, no request or flash()."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from elearn.auth import throttle
+from elearn.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from elearn.auth.tokens import TokenError, read_token, token_digest, token_matches
+from elearn.models import Person, UsedToken
+from elearn.people import find_by_email
+
+
+class SignInError(ValueError):
+    pass
+
+
+class ThrottledError(SignInError):
+    pass
+
+
+SIGN_IN_FAILED = "The email address or password is not right. Check them and try again."
+THROTTLED = ("Too many failed sign-ins. For your security, wait an hour and try again, "
+             "or reset your password.")
+
+
+def authenticate(session: Session, email: str, password: str, address: str, now: datetime,
+                 limits: dict) -> Person:
+    """Return the person for these credentials or raise SignInError with one message for all."""
+    account = email.strip().lower()
+    if throttle.is_throttled(session, account, address, now,
+                             window=timedelta(minutes=limits["LOGIN_FAILURE_WINDOW_MINUTES"]),
+                             max_per_account=limits["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+                             max_per_address=limits["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+        raise ThrottledError(THROTTLED)
+    person = find_by_email(session, account)
+    ok = verify_password(person.password_hash if person else None, password)
+    if not ok or person is None or not person.active:
+        throttle.record_failure(session, account, address, now)
+        raise SignInError(SIGN_IN_FAILED)
+    if needs_rehash(person.password_hash):
+        person.password_hash = hash_password(password)
+    throttle.clear_account(session, account)
+    person.last_sign_in_at = now
+    return person
+
+
+def person_for_token(session: Session, secret_key: str, purpose: str, token: str,
+                     max_age_seconds: int) -> Person:
+    """The person a link was made for, if it is valid, unexpired and unused."""
+    claim = read_token(secret_key, purpose, token, max_age_seconds)
+    person = session.get(Person, claim.person_id)
+    if (person is None or not person.active
+            or session.get(UsedToken, token_digest(token)) is not None
+            or not token_matches(claim, person.password_hash, person.session_token)):
+        raise TokenError("This link has already been used or is no longer valid. "
+                         "Ask for a new one.")
+    return person
+
+
+def set_password(session: Session, person: Person, password: str, token: str | None) -> None:
+    """Set a new password, spend the link, and end every existing session of the person."""
+    problem = password_problem(password, person.email)
+    if problem:
+        raise ValueError(problem)
+    person.password_hash = hash_password(password)
+    person.end_all_sessions()
+    if token is not None:
+        session.add(UsedToken(digest=token_digest(token)))

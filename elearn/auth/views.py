@@ -1,0 +1,154 @@
+"""Sign-in, sign-out, invitations and password reset."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from elearn import mail
+from elearn.auth import services
+from elearn.auth.forms import ResetRequestForm, SetPasswordForm, SignInForm
+from elearn.auth.tokens import INVITE, RESET, TokenError, make_token
+from elearn.extensions import db
+from elearn.models import Person, utcnow
+from elearn.people import find_by_email
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative '//' tricks."""
+    if not target:
+        return None
+    target = target.strip().replace("\\", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("learner.home"))
+    form = SignInForm(next=request.args.get("next", ""))
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            person = services.authenticate(db.session, form.email.data, form.password.data,
+                                           _address(), utcnow(), current_app.config)
+        except services.ThrottledError as exc:
+            db.session.commit()
+            error, status = str(exc), 429
+        except services.SignInError as exc:
+            db.session.commit()  # the failure is counted even though sign-in failed
+            error, status = str(exc), 200
+        else:
+            db.session.commit()
+            session.clear()  # a fresh session at sign-in: nothing carried over
+            login_user(person, remember=form.remember.data)
+            return redirect(safe_next(form.next.data) or url_for("learner.home"))
+    elif request.method == "POST":
+        status = 200
+    return render_template("auth/sign_in.html", form=form, error=error), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if current_user.is_authenticated:
+        person = db.session.get(Person, current_user.id)
+        person.end_all_sessions()
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+def _set_password_page(purpose: str, token: str, max_age: int, template: str):
+    try:
+        person = services.person_for_token(db.session, current_app.config["SECRET_KEY"],
+                                           purpose, token, max_age)
+    except TokenError as exc:
+        return render_template("auth/link_problem.html", reason=str(exc)), 400
+    form = SetPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.set_password(db.session, person, form.password.data, token)
+        except ValueError as exc:
+            error = str(exc)
+            form.password.errors = [error]
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            login_user(person)
+            flash("Your password is set. Welcome to elearn.", "success")
+            return redirect(url_for("learner.home"))
+    return render_template(template, form=form, person=person, error=error)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    max_age = current_app.config["INVITATION_DAYS"] * 24 * 3600
+    return _set_password_page(INVITE, token, max_age, "auth/invitation.html")
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        person = find_by_email(db.session, form.email.data)
+        if person is not None and person.active:
+            send_password_link(person, RESET)
+        # The same answer whether or not the address is known: nothing to probe.
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    max_age = current_app.config["RESET_MINUTES"] * 60
+    return _set_password_page(RESET, token, max_age, "auth/reset.html")
+
+
+def password_link(person: Person, purpose: str) -> str:
+    token = make_token(current_app.config["SECRET_KEY"], purpose, person.id,
+                       person.password_hash, person.session_token)
+    endpoint = "auth.accept_invitation" if purpose == INVITE else "auth.reset_password"
+    return current_app.config["BASE_URL"] + url_for(endpoint, token=token)
+
+
+def send_password_link(person: Person, purpose: str) -> None:
+    link = password_link(person, purpose)
+    trust = current_app.config["TRUST_NAME"]
+    if purpose == INVITE:
+        subject = f"{trust}: set up your elearn account"
+        days = current_app.config["INVITATION_DAYS"]
+        body = (f"Dear {person.name},\n\nYou have been invited to elearn, the {trust}'s "
+                f"Social Media Policy training.\n\nSet your password here (the link works "
+                f"once, for {days} days):\n{link}\n")
+    else:
+        subject = f"{trust}: reset your elearn password"
+        minutes = current_app.config["RESET_MINUTES"]
+        body = (f"Dear {person.name},\n\nSomeone asked to reset your elearn password. If it "
+                f"was you, use this link within {minutes} minutes (it works once):\n{link}\n\n"
+                f"If it was not you, ignore this email; your password has not changed.\n")
+    mail.send(mail.MailSettings.from_config(current_app.config), person.email, subject, body)

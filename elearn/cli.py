@@ -1,0 +1,112 @@
+"""`flask --app wsgi ...` commands. Each command's docstring is its help text."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from elearn.content import ContentError, load_content
+from elearn.content.coverage import coverage as clause_coverage
+from elearn.demo import DEMO_PASSWORD, is_empty, load_demo
+from elearn.extensions import db
+from elearn.people import NewPerson, PersonError, add_person
+
+demo_cli = AppGroup("demo", help="The demo trust.")
+people_cli = AppGroup("people", help="People of the Trust.")
+content_cli = AppGroup("content", help="Training content in modules/.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when people already exist.")
+def demo_load(if_empty: bool) -> None:
+    """Load the demo trust (three schools, staff, governors, HR, admin)."""
+    if not is_empty(db.session):
+        if if_empty:
+            click.echo("The database already holds people; demo trust not loaded.")
+            return
+        raise click.ClickException("The database already holds people. Use an empty database.")
+    sign_ins = load_demo(db.session, current_app.extensions["elearn_content"].policy,
+                         date.today())
+    db.session.commit()
+    lines = [f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"]
+    lines += [f"  {what:45} {email}" for what, email in sign_ins]
+    # Kept beside the database so `make run` can show them again on every start.
+    Path(current_app.instance_path, "demo-sign-ins.txt").write_text("\n".join(lines) + "\n")
+    click.echo("Demo trust loaded.\n" + "\n".join(lines))
+
+
+@people_cli.command("add")
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--school", required=True, help="The school's name, as in the app.")
+@click.option("--role", "roles", multiple=True, required=True,
+              help="staff, governor, leader, hr or admin; repeat for several.")
+@click.option("--job-title", default=None)
+@click.option("--password", default=None, help="Leave out to be prompted.")
+def people_add(name, email, school, roles, job_title, password) -> None:
+    """Add a person; with --role admin this creates an administrator."""
+    from elearn.auth.passwords import hash_password, password_problem
+
+    try:
+        person = add_person(db.session, NewPerson(name, email, school, tuple(roles), job_title))
+    except PersonError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if password is None and sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if password is not None:
+        problem = password_problem(password, person.email)
+        if problem:
+            raise click.ClickException(problem)
+        person.password_hash = hash_password(password)
+    db.session.commit()
+    click.echo(f"Added {person.name} <{person.email}> ({', '.join(sorted(roles))}).")
+
+
+@content_cli.command("check")
+def content_check() -> None:
+    """Load and validate modules/; list every problem and exit non-zero if any."""
+    try:
+        content = load_content(current_app.config["CONTENT_DIR"])
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    questions = sum(len(u.questions) for u in content.units.values())
+    click.echo(f"Content is valid: {len(content.policy.clauses)} clauses, "
+               f"{len(content.units)} units, {questions} questions, {len(content.tracks)} "
+               f"tracks. Fingerprint {content.fingerprint[:12]}.")
+
+
+@content_cli.command("coverage")
+def content_coverage() -> None:
+    """Print each clause with the questions that assess it, per track; fail on gaps."""
+    try:
+        content = load_content(current_app.config["CONTENT_DIR"])
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    rows = clause_coverage(content)
+    gaps = 0
+    for track in content.tracks:
+        click.echo(f"\n== Track '{track.id}': {track.title}")
+        for row in (r for r in rows if r.track_id == track.id):
+            mark = "GAP " if row.gap else ("req " if row.required else "    ")
+            gaps += row.gap
+            assessed = ", ".join(row.questions) if row.questions else "(assessed by no question)"
+            click.echo(f"  {mark}{row.clause_id:45} {assessed}")
+    if gaps:
+        click.echo(f"\n{gaps} requirement clause(s) assessed by no question of their track.",
+                   err=True)
+        sys.exit(1)
+    click.echo("\nEvery requirement clause is assessed in every track it applies to.")
+
+
+def register_cli(app: Flask) -> None:
+    for group in (demo_cli, people_cli, content_cli):
+        app.cli.add_command(group)

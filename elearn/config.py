@@ -1,0 +1,113 @@
+"""Settings from ELEARN_* environment variables.
+
+Every setting the app reads comes from here, so the README's configuration table and
+the code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+PREFIX = "ELEARN_"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to set."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """Generate once and keep a secret key in instance/ so dev sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict:
+    """Build the Flask config from the environment (ELEARN_* variables)."""
+    env = dict(os.environ if environ is None else environ)
+
+    def get(name: str, default: str | None = None) -> str | None:
+        value = env.get(PREFIX + name)
+        return default if value in (None, "") else value
+
+    mode = get("ENV", "development")
+    if mode not in {"development", "production", "testing"}:
+        raise ConfigError(
+            f"ELEARN_ENV must be development, production or testing, not {mode!r}."
+        )
+    production = mode == "production"
+
+    secret = get("SECRET_KEY")
+    if secret is None:
+        if production:
+            raise ConfigError(
+                "ELEARN_SECRET_KEY is not set. A production server refuses to start without "
+                "a secret key: generate one with `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'` and set it in the environment."
+            )
+        secret = _dev_secret_key(instance_path)
+    elif production and len(secret) < 32:
+        raise ConfigError("ELEARN_SECRET_KEY must be at least 32 characters in production.")
+
+    database_url = get("DATABASE_URL", f"sqlite:///{instance_path / 'elearn.sqlite'}")
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+
+    base_url = get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    https = base_url.startswith("https://")
+
+    return {
+        "ELEARN_ENV": mode,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "TRUST_NAME": get("TRUST_NAME", "L.E.A.D. Academy Trust"),
+        "BASE_URL": base_url,
+        "CONTENT_DIR": get("CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "modules")),
+        "CERTIFICATE_DIR": get(
+            "CERTIFICATE_DIR", str(Path(__file__).resolve().parent.parent / "certificates")
+        ),
+        "MAIL_SERVER": get("MAIL_SERVER"),
+        "MAIL_PORT": int(get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool(get("MAIL_USE_TLS"), False),
+        "MAIL_USE_SSL": _bool(get("MAIL_USE_SSL"), False),
+        "MAIL_FROM": get("MAIL_FROM", "elearn@leadacademytrust.co.uk"),
+        # A learner may read a scenario for hours: the CSRF token lives as long as the
+        # session, and the session as long as the idle limit below.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_IDLE_MINUTES": int(get("SESSION_IDLE_MINUTES", "480")),
+        "PERMANENT_SESSION_LIFETIME": int(get("SESSION_IDLE_MINUTES", "480")) * 60,
+        "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_NAME": "__Host-elearn" if https else "elearn_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_NAME": "__Host-elearn_remember" if https else "elearn_remember",
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "10")),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(get("LOGIN_MAX_FAILURES_PER_ADDRESS", "100")),
+        "LOGIN_FAILURE_WINDOW_MINUTES": int(get("LOGIN_FAILURE_WINDOW_MINUTES", "60")),
+        "INVITATION_DAYS": int(get("INVITATION_DAYS", "14")),
+        "RESET_MINUTES": int(get("RESET_MINUTES", "60")),
+        "TESTING": mode == "testing",
+    }

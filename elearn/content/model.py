@@ -1,0 +1,130 @@
+"""Training content as frozen, typed values: the policy, its clauses, tracks and units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class QuestionKind(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
+    ORDERING = "ordering"
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    text: str
+    requirement: bool
+    tracks: tuple[str, ...]
+    section_id: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    intro: str | None
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    title: str
+    trust: str
+    version: str
+    first_written: date
+    review_date: date
+    review_interval_months: int
+    sections: tuple[Section, ...]
+
+    @property
+    def clauses(self) -> dict[str, Clause]:
+        return {c.id: c for s in self.sections for c in s.clauses}
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: QuestionKind
+    prompt: str
+    cites: tuple[str, ...]
+    options: tuple[Option, ...]
+    explanation: str | None = None
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options)
+
+    @property
+    def correct_ids(self) -> tuple[str, ...]:
+        """For ordering: the steps in the right order; otherwise the correct options."""
+        if self.kind is QuestionKind.ORDERING:
+            return self.option_ids
+        return tuple(o.id for o in self.options if o.correct)
+
+    def option(self, option_id: str) -> Option:
+        return next(o for o in self.options if o.id == option_id)
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    title: str
+    summary: str
+    minutes: int
+    scenario: str
+    questions: tuple[Question, ...]
+    draw: int
+    fingerprint: str
+    source: str = field(compare=False, default="")
+
+    def question(self, question_id: str) -> Question:
+        return next(q for q in self.questions if q.id == question_id)
+
+    @property
+    def question_map(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    title: str
+    description: str
+    roles: tuple[str, ...]
+    pass_mark: int
+    unit_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything in modules/, validated; fingerprint changes when any file does."""
+
+    policy: Policy
+    tracks: tuple[Track, ...]
+    units: dict[str, Unit]
+    fingerprint: str
+
+    def track(self, track_id: str) -> Track:
+        return next(t for t in self.tracks if t.id == track_id)
+
+    def tracks_for_roles(self, roles: frozenset[str] | set[str]) -> tuple[Track, ...]:
+        """The tracks a person holding these roles must take."""
+        return tuple(t for t in self.tracks if set(t.roles) & set(roles))
+
+    def pass_mark_for(self, unit_id: str) -> int:
+        """A unit in several tracks must meet the highest of their pass marks."""
+        return max(t.pass_mark for t in self.tracks if unit_id in t.unit_ids)

@@ -1,0 +1,54 @@
+"""Extensions, created unbound and attached to the app in create_app()."""
+
+from __future__ import annotations
+
+import contextvars
+import sqlite3
+
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from elearn.models.base import Base
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+# Read-only requests (GET, HEAD) open deferred transactions so readers never queue
+# behind writers; everything else begins IMMEDIATE on SQLite.
+read_only_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "read_only_transaction", default=False
+)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy emit BEGIN itself (the pysqlite workaround in SQLAlchemy's docs),
+    # so that we can make write transactions BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    # A deferred transaction that reads and then writes fails at once with "database is
+    # locked" when another writer got in first, whatever the busy timeout.
+    conn.exec_driver_sql("BEGIN" if read_only_transaction.get() else "BEGIN IMMEDIATE")
+
+
+__all__ = ["db", "migrate", "login_manager", "csrf", "read_only_transaction"]

@@ -1,0 +1,19 @@
+"""Database models, one module per part of the domain."""
+
+from elearn.models.base import Base, utcnow
+from elearn.models.cycles import ReviewCycle
+from elearn.models.people import (
+    ROLE_LABELS,
+    LoginFailure,
+    Person,
+    PersonRole,
+    Role,
+    School,
+    UsedToken,
+)
+from elearn.models.training import Answer, Attempt, AttemptResult, Completion
+
+__all__ = [
+    "Base", "utcnow", "ReviewCycle", "ROLE_LABELS", "LoginFailure", "Person", "PersonRole",
+    "Role", "School", "UsedToken", "Answer", "Attempt", "AttemptResult", "Completion",
+]

@@ -1,0 +1,22 @@
+"""Review cycles: each recorded policy review opens one; its review date is everyone's deadline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from elearn.models.base import Base, UTCDateTime, utcnow
+
+
+class ReviewCycle(Base):
+    __tablename__ = "review_cycle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[str] = mapped_column(String(64))
+    policy_version: Mapped[str] = mapped_column(String(64))
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    review_date: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

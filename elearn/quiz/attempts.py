@@ -1,0 +1,245 @@
+"""Attempt services: start, answer, submit. Rules raise domain errors; views translate them."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from elearn.content.model import Content, Unit
+from elearn.models import Answer, Attempt, AttemptResult, Person, ReviewCycle
+from elearn.quiz.grading import ResponseError, check_response, grade
+
+
+class AttemptError(ValueError):
+    """An action on an attempt is refused; the message says why in the learner's words."""
+
+
+class AttemptNotFound(AttemptError):
+    """No such attempt for this person (another person's attempt looks the same)."""
+
+
+class AttemptClosed(AttemptError):
+    pass
+
+
+class DeadlinePassed(AttemptError):
+    pass
+
+
+class MissingAnswers(AttemptError):
+    def __init__(self, question_numbers: list[int]):
+        self.question_numbers = question_numbers
+        listed = ", ".join(str(n) for n in question_numbers)
+        super().__init__(f"Answer every question before submitting. Still to answer: "
+                         f"question{'s' if len(question_numbers) > 1 else ''} {listed}.")
+
+
+class UnitState(StrEnum):
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    PASSED = "passed"
+    FAILED = "failed - retake"
+
+
+def draw(unit: Unit, rng: random.Random) -> tuple[list[str], dict[str, list[str]]]:
+    """Draw the unit's questions for one attempt and shuffle each question's options."""
+    questions = rng.sample(list(unit.questions), unit.draw)
+    # Keep the unit's own question order among those drawn: scenarios read in sequence.
+    order = {q.id: i for i, q in enumerate(unit.questions)}
+    questions.sort(key=lambda q: order[q.id])
+    option_order: dict[str, list[str]] = {}
+    for q in questions:
+        ids = list(q.option_ids)
+        if q.kind.value == "true_false":
+            ids = ["true", "false"]  # True before False reads naturally; never shuffled
+        else:
+            rng.shuffle(ids)
+            if q.kind.value == "ordering" and len(ids) > 1 and tuple(ids) == q.option_ids:
+                ids.reverse()  # never present the steps already in the right order
+        option_order[q.id] = ids
+    return [q.id for q in questions], option_order
+
+
+def deadline_passed(cycle: ReviewCycle, today: date) -> bool:
+    return today > cycle.review_date
+
+
+def _own_attempt(session: Session, person: Person, attempt_id: int) -> Attempt:
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.person_id != person.id:
+        raise AttemptNotFound("There is no such attempt.")
+    return attempt
+
+
+def _open_attempt(session: Session, person: Person, cycle: ReviewCycle,
+                  today: date, attempt_id: int) -> Attempt:
+    attempt = _own_attempt(session, person, attempt_id)
+    if attempt.result is not None:
+        raise AttemptClosed("This attempt has already been submitted, so its answers can no "
+                            "longer change. Start a new attempt from your home page.")
+    if attempt.cycle_id != cycle.id:
+        raise AttemptClosed("This attempt belongs to an earlier review cycle. Start the unit "
+                            "again from your home page.")
+    if deadline_passed(cycle, today):
+        raise DeadlinePassed(
+            f"The review date ({cycle.review_date:%d %B %Y}) has passed, so answers can no "
+            "longer be accepted. The Trust will reopen training when the policy is reviewed.")
+    return attempt
+
+
+def attempts_for(session: Session, person_id: int, cycle_id: int,
+                 unit_id: str | None = None) -> list[Attempt]:
+    query = select(Attempt).where(Attempt.person_id == person_id, Attempt.cycle_id == cycle_id)
+    if unit_id is not None:
+        query = query.where(Attempt.unit_id == unit_id)
+    return list(session.scalars(query.order_by(Attempt.unit_id, Attempt.number)))
+
+
+def unit_state(attempts: Iterable[Attempt], fingerprint: str) -> UnitState:
+    """A person's state for one unit in one cycle, from their attempts at it (in order)."""
+    attempts = list(attempts)
+    if any(a.result is not None and a.result.passed for a in attempts):
+        return UnitState.PASSED
+    if any(a.result is None and a.content_fingerprint == fingerprint for a in attempts):
+        return UnitState.IN_PROGRESS
+    if any(a.result is not None for a in attempts):
+        return UnitState.FAILED
+    return UnitState.NOT_STARTED
+
+
+def open_attempt_for(attempts: Iterable[Attempt], fingerprint: str) -> Attempt | None:
+    return next((a for a in attempts if a.result is None
+                 and a.content_fingerprint == fingerprint), None)
+
+
+def start_attempt(session: Session, content: Content, person: Person, cycle: ReviewCycle,
+                  unit_id: str, today: date, now: datetime,
+                  rng: random.Random | None = None) -> Attempt:
+    """Resume the open attempt at a unit, or start a new one (a retake after a fail)."""
+    unit = content.units.get(unit_id)
+    tracks = content.tracks_for_roles({r.value for r in person.roles})
+    if unit is None or not any(unit_id in t.unit_ids for t in tracks):
+        raise AttemptNotFound("There is no such unit in your training.")
+    if deadline_passed(cycle, today):
+        raise DeadlinePassed(
+            f"The review date ({cycle.review_date:%d %B %Y}) has passed, so new attempts "
+            "cannot start. The Trust will reopen training when the policy is reviewed.")
+    existing = attempts_for(session, person.id, cycle.id, unit_id)
+    open_attempt = open_attempt_for(existing, unit.fingerprint)
+    if open_attempt is not None:
+        return open_attempt
+    if unit_state(existing, unit.fingerprint) is UnitState.PASSED:
+        raise AttemptClosed("You have already passed this unit in this review cycle.")
+    question_ids, option_order = draw(unit, rng or random.SystemRandom())
+    number = (session.scalar(select(func.max(Attempt.number)).where(
+        Attempt.person_id == person.id, Attempt.cycle_id == cycle.id,
+        Attempt.unit_id == unit_id)) or 0) + 1
+    attempt = Attempt(person_id=person.id, cycle_id=cycle.id, unit_id=unit_id, number=number,
+                      content_fingerprint=unit.fingerprint, question_ids=question_ids,
+                      option_order=option_order, pass_mark=content.pass_mark_for(unit_id),
+                      started_at=now, last_activity_at=now)
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:
+        # A second click won the race for this number: use the attempt it made.
+        session.expire_all()
+        made = open_attempt_for(attempts_for(session, person.id, cycle.id, unit_id),
+                                unit.fingerprint)
+        if made is None:
+            raise
+        return made
+    return attempt
+
+
+def save_answer(session: Session, content: Content, person: Person, cycle: ReviewCycle,
+                attempt_id: int, question_id: str, response: list[str], today: date,
+                now: datetime) -> Answer:
+    """Keep the learner's answer to one question of their open attempt."""
+    attempt = _open_attempt(session, person, cycle, today, attempt_id)
+    if question_id not in attempt.question_ids:
+        raise AttemptError("That question is not part of this attempt.")
+    unit = content.units[attempt.unit_id]
+    try:
+        chosen = check_response(unit.question(question_id), response)
+    except ResponseError as exc:
+        raise AttemptError(str(exc)) from exc
+    answer = attempt.answer_for(question_id)
+    if answer is None:
+        answer = Answer(attempt=attempt, question_id=question_id, response=list(chosen),
+                        answered_at=now)
+        try:
+            with session.begin_nested():
+                session.add(answer)
+        except IntegrityError:
+            session.expire(attempt)
+            answer = attempt.answer_for(question_id)
+            if answer is None:
+                raise
+    answer.response = list(chosen)
+    answer.answered_at = now
+    attempt.last_activity_at = now
+    return answer
+
+
+def submit_attempt(session: Session, content: Content, person: Person, cycle: ReviewCycle,
+                   attempt_id: int, today: date, now: datetime) -> AttemptResult:
+    """Grade and close the attempt. Submitting again returns the one stored result."""
+    attempt = _own_attempt(session, person, attempt_id)
+    if attempt.result is not None:
+        return attempt.result
+    _open_attempt(session, person, cycle, today, attempt_id)
+    unit = content.units[attempt.unit_id]
+    answers = {a.question_id: a.response for a in attempt.answers}
+    missing = [n for n, qid in enumerate(attempt.question_ids, 1) if qid not in answers]
+    if missing:
+        raise MissingAnswers(missing)
+    questions = [unit.question(qid) for qid in attempt.question_ids]
+    result_grade = grade(questions, answers, attempt.pass_mark)
+    result = AttemptResult(attempt_id=attempt.id, score=result_grade.score,
+                           max_score=result_grade.max_score, percent=result_grade.percent,
+                           passed=result_grade.passed, marks=result_grade.marks,
+                           submitted_at=now)
+    try:
+        with session.begin_nested():
+            session.add(result)
+    except IntegrityError:
+        # Another request (a double click, a second tab) stored the result first.
+        session.expire(attempt)
+        stored = session.get(AttemptResult, attempt.id)
+        if stored is None:
+            raise
+        return stored
+    attempt.last_activity_at = now
+    return result
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    unit: Unit
+    state: UnitState
+    open_attempt: Attempt | None
+    best_percent: int | None
+    last_attempt: Attempt | None
+
+
+def progress(content: Content, unit_ids: Iterable[str],
+             attempts: list[Attempt]) -> list[UnitProgress]:
+    """Each unit's state for a person in a cycle, from all their attempts in it."""
+    rows = []
+    for uid in unit_ids:
+        unit = content.units[uid]
+        mine = [a for a in attempts if a.unit_id == uid]
+        scored = [a.result.percent for a in mine if a.result is not None]
+        rows.append(UnitProgress(unit, unit_state(mine, unit.fingerprint),
+                                 open_attempt_for(mine, unit.fingerprint),
+                                 max(scored) if scored else None,
+                                 mine[-1] if mine else None))
+    return rows

@@ -1,0 +1,30 @@
+"""Turning a posted question form into a response, with errors in the learner's words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from werkzeug.datastructures import MultiDict
+
+from elearn.content.model import Question, QuestionKind
+
+
+def response_from_form(question: Question, shown_order: Sequence[str],
+                       form: MultiDict) -> tuple[list[str], str | None]:
+    """The response the form carries, or an error saying what is missing."""
+    if question.kind is QuestionKind.ORDERING:
+        positions: dict[str, int] = {}
+        for option_id in shown_order:
+            raw = form.get(f"position-{option_id}", "")
+            if not raw.isdigit():
+                return [], "Give every step a position."
+            positions[option_id] = int(raw)
+        if sorted(positions.values()) != list(range(1, len(shown_order) + 1)):
+            return [], "Give each step a different position, from 1 to %d." % len(shown_order)
+        return sorted(positions, key=positions.__getitem__), None
+    chosen = form.getlist("answer")
+    if not chosen:
+        if question.kind is QuestionKind.MULTIPLE:
+            return [], "Select at least one answer."
+        return [], "Select an answer."
+    return chosen, None

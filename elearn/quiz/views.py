@@ -1,0 +1,191 @@
+"""Taking a unit: introduction, one question at a time, check answers, submit, results."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from elearn.cycles import current_cycle, deadline
+from elearn.extensions import db
+from elearn.models import Attempt, Person, utcnow
+from elearn.quiz import attempts as service
+from elearn.quiz.forms import response_from_form
+from elearn.web import content
+
+bp = Blueprint("quiz", __name__, template_folder="templates")
+
+
+def _person() -> Person:
+    return db.session.get(Person, current_user.id)
+
+
+def _cycle_or_404():
+    cycle = current_cycle(db.session)
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+def _my_attempt(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.person_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+@bp.get("/units/<unit_id>")
+@login_required
+def unit(unit_id: str):
+    trust_content = content()
+    tracks = trust_content.tracks_for_roles({r.value for r in current_user.roles})
+    if not any(unit_id in t.unit_ids for t in tracks):
+        abort(404)
+    cycle = _cycle_or_404()
+    mine = service.attempts_for(db.session, current_user.id, cycle.id, unit_id)
+    [row] = service.progress(trust_content, [unit_id], mine)
+    return render_template("quiz/unit.html", row=row, unit=row.unit, attempts=mine,
+                           deadline=deadline(cycle, date.today()), form=FlaskForm())
+
+
+@bp.post("/units/<unit_id>/start")
+@login_required
+def start(unit_id: str):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    cycle = _cycle_or_404()
+    try:
+        attempt = service.start_attempt(db.session, content(), _person(), cycle, unit_id,
+                                        date.today(), utcnow())
+    except service.AttemptNotFound:
+        abort(404)
+    except service.AttemptError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("quiz.unit", unit_id=unit_id))
+    db.session.commit()
+    number = next((n for n, qid in enumerate(attempt.question_ids, 1)
+                   if attempt.answer_for(qid) is None), 1)
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number))
+
+
+def _question_context(attempt: Attempt, number: int) -> dict:
+    unit = content().units[attempt.unit_id]
+    if not 1 <= number <= len(attempt.question_ids):
+        abort(404)
+    question = unit.question(attempt.question_ids[number - 1])
+    answer = attempt.answer_for(question.id)
+    return {
+        "attempt": attempt,
+        "unit": unit,
+        "number": number,
+        "total": len(attempt.question_ids),
+        "question": question,
+        "shown": [question.option(o) for o in attempt.option_order[question.id]],
+        "chosen": list(answer.response) if answer else [],
+    }
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:number>", methods=["GET", "POST"])
+@login_required
+def question(attempt_id: int, number: int):
+    attempt = _my_attempt(attempt_id)
+    if attempt.result is not None:
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    ctx = _question_context(attempt, number)
+    form = FlaskForm()
+    error = None
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        going_back = request.form.get("go") == "back"
+        response, error = response_from_form(ctx["question"],
+                                             attempt.option_order[ctx["question"].id],
+                                             request.form)
+        if error is None:
+            try:
+                service.save_answer(db.session, content(), _person(), _cycle_or_404(),
+                                    attempt.id, ctx["question"].id, response, date.today(),
+                                    utcnow())
+            except service.AttemptError as exc:
+                db.session.rollback()
+                error, status = str(exc), 409
+            else:
+                db.session.commit()
+        if going_back and (error is None or not response):
+            # Going back never demands an answer; anything given was saved above.
+            return redirect(url_for("quiz.question", attempt_id=attempt.id,
+                                    number=max(number - 1, 1)) if number > 1
+                            else url_for("quiz.unit", unit_id=attempt.unit_id))
+        if error is None:
+            if number < ctx["total"]:
+                return redirect(url_for("quiz.question", attempt_id=attempt.id,
+                                        number=number + 1))
+            return redirect(url_for("quiz.check", attempt_id=attempt.id))
+        if status == 200:
+            status = 422
+        ctx["chosen"] = response or ctx["chosen"]
+    return render_template("quiz/question.html", form=form, error=error, **ctx), status
+
+
+@bp.get("/attempts/<int:attempt_id>/check")
+@login_required
+def check(attempt_id: int):
+    attempt = _my_attempt(attempt_id)
+    if attempt.result is not None:
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    unit = content().units[attempt.unit_id]
+    rows = []
+    for n, qid in enumerate(attempt.question_ids, 1):
+        q = unit.question(qid)
+        answer = attempt.answer_for(qid)
+        rows.append((n, q, [q.option(o) for o in answer.response] if answer else None))
+    return render_template("quiz/check.html", attempt=attempt, unit=unit, rows=rows,
+                           form=FlaskForm(), error=request.args.get("missing"))
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    attempt = _my_attempt(attempt_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        service.submit_attempt(db.session, content(), _person(), _cycle_or_404(), attempt.id,
+                               date.today(), utcnow())
+    except service.MissingAnswers as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("quiz.check", attempt_id=attempt.id))
+    except service.AttemptError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("quiz.unit", unit_id=attempt.unit_id))
+    db.session.commit()
+    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>/result")
+@login_required
+def result(attempt_id: int):
+    attempt = _my_attempt(attempt_id)
+    if attempt.result is None:
+        return redirect(url_for("quiz.check", attempt_id=attempt.id))
+    trust_content = content()
+    unit = trust_content.units.get(attempt.unit_id)
+    rows = []
+    for n, qid in enumerate(attempt.question_ids, 1):
+        q = unit.question_map.get(qid) if unit else None
+        answer = attempt.answer_for(qid)
+        rows.append({
+            "number": n,
+            "question": q,
+            "chosen": [q.option(o) for o in answer.response if o in q.option_ids]
+            if (q and answer) else [],
+            "correct": bool(attempt.result.marks.get(qid)),
+        })
+    clauses = trust_content.policy.clauses
+    return render_template("quiz/result.html", attempt=attempt, unit=unit, rows=rows,
+                           result=attempt.result, clauses=clauses, form=FlaskForm())

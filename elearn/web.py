@@ -1,0 +1,91 @@
+"""Request-level glue shared by every blueprint: content access, user loading, errors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, render_template, session
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+
+from elearn.content import Content
+from elearn.extensions import db, login_manager
+from elearn.models import ROLE_LABELS, Person, Role
+
+
+def content() -> Content:
+    return current_app.extensions["elearn_content"]
+
+
+@login_manager.user_loader
+def _load_person(session_token: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.session_token == session_token,
+                                                  Person.active.is_(True)))
+
+
+def long_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def form_error_list(form) -> list[tuple[str, str]]:
+    """(field id, message) pairs for the error summary, in the form's field order."""
+    return [(f.id, message) for f in form for message in f.errors if f.type != "CSRFTokenField"]
+
+
+def field_attrs(field, hint: str | None, autocomplete: str | None) -> dict[str, str]:
+    """Attributes tying an input to its hint and error for screen readers."""
+    described = [f"{field.id}-hint"] if hint else []
+    described += [f"{field.id}-error"] if field.errors else []
+    attrs = {"aria-describedby": " ".join(described)} if described else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    return attrs
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["field_attrs"] = field_attrs
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.globals["form_error_list"] = form_error_list
+    app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    app.jinja_env.globals["Role"] = Role
+
+    @app.context_processor
+    def _globals() -> dict:
+        return {"trust_name": app.config["TRUST_NAME"], "current_user": current_user}
+
+    @app.before_request
+    def _sliding_session() -> None:
+        # The session lasts SESSION_IDLE_MINUTES after the last request, not after sign-in.
+        session.permanent = True
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        )
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["BASE_URL"].startswith("https://"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        return render_template("errors/csrf.html", reason=error.description), 400
+
+    @app.errorhandler(404)
+    def _not_found(error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(429)
+    def _too_many(error):
+        return render_template("errors/429.html"), 429

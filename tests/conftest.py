@@ -1,0 +1,123 @@
+"""Shared fixtures: an app on a real SQLite file migrated by Alembic, people, a cycle."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import contextvars
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from elearn import create_app
+from elearn.auth.passwords import hash_password
+from elearn.extensions import db as _db
+from elearn.models import Person, ReviewCycle, Role, School
+from helpers import PASSWORD, sign_in
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+REAL_CONTENT = Path(__file__).parent.parent / "modules"
+_HASH = hash_password(PASSWORD)
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context and database session, as in production.
+
+    The test's own session commits before the request (so it holds no SQLite lock) and
+    reads fresh rows after it.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
+def make_app(tmp_path: Path, **overrides):
+    config = {
+        "ENVIRON": {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "test-secret-" + "x" * 40},
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "CONTENT_DIR": str(FIXTURE_CONTENT),
+        "MAIL_SERVER": None,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade(directory=str(Path(app.root_path) / "migrations"))
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        yield app
+        _db.session.remove()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def schools(db):
+    a, b = School(name="School A"), School(name="School B")
+    central = School(name="Central team", is_central=True)
+    db.session.add_all([a, b, central])
+    db.session.commit()
+    return {"a": a, "b": b, "central": central}
+
+
+@pytest.fixture
+def make_person(db, schools):
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role, school: str = "a", email: str | None = None,
+             name: str | None = None, password_hash: str | None = _HASH) -> Person:
+        n = next(counter)
+        person = Person(name=name or f"Person {n}", email=email or f"person{n}@example.org",
+                        school=schools[school], password_hash=password_hash)
+        person.set_roles(set(roles) or {Role.STAFF})
+        db.session.add(person)
+        db.session.commit()
+        return person
+
+    return make
+
+
+@pytest.fixture
+def cycle(db):
+    today = date.today()
+    c = ReviewCycle(policy_id="test-policy", policy_version="v1",
+                    reviewed_on=today - timedelta(days=30),
+                    review_date=today + timedelta(days=60))
+    db.session.add(c)
+    db.session.commit()
+    return c
+
+
+@pytest.fixture
+def signed_in(client, make_person):
+    """A client signed in as a new member of staff; returns (client, person)."""
+    def make(*roles: Role, **kwargs):
+        person = make_person(*roles, **kwargs)
+        response = sign_in(client, person.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client, person
+
+    return make

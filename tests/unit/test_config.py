@@ -1,0 +1,42 @@
+from pathlib import Path
+
+import pytest
+
+from elearn.config import ConfigError, load_config
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path):
+    with pytest.raises(ConfigError, match="ELEARN_SECRET_KEY is not set"):
+        load_config(tmp_path, {"ELEARN_ENV": "production"})
+
+
+def test_production_refuses_a_short_secret_key(tmp_path: Path):
+    with pytest.raises(ConfigError, match="at least 32"):
+        load_config(tmp_path, {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "short"})
+
+
+def test_development_generates_and_keeps_a_secret_key_in_instance(tmp_path: Path):
+    first = load_config(tmp_path, {})["SECRET_KEY"]
+    second = load_config(tmp_path, {})["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").read_text().strip() == first
+
+
+def test_database_url_defaults_to_sqlite_in_instance(tmp_path: Path):
+    config = load_config(tmp_path, {})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'elearn.sqlite'}"
+
+
+def test_plain_postgresql_url_uses_psycopg3(tmp_path: Path):
+    config = load_config(tmp_path, {"ELEARN_DATABASE_URL": "postgresql://u@h/db"})
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_https_base_url_makes_cookies_secure_with_host_prefix(tmp_path: Path):
+    config = load_config(tmp_path, {"ELEARN_BASE_URL": "https://elearn.example.org"})
+    assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_NAME"].startswith("__Host-")
+
+
+def test_unknown_mode_is_refused(tmp_path: Path):
+    with pytest.raises(ConfigError, match="ELEARN_ENV"):
+        load_config(tmp_path, {"ELEARN_ENV": "staging"})
