@@ -14,7 +14,6 @@ from sqlalchemy.engine import Engine
 
 from elearn.models.base import Base
 
-
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()

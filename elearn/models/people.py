@@ -107,7 +107,7 @@ class PersonRole(Base):
 
 
 class LoginFailure(Base):
-    """One failed sign-in; kept in the database so throttling survives restarts and spans servers."""
+    """One failed sign-in, kept in the database: throttling survives restarts, spans servers."""
 
     __tablename__ = "login_failure"
     __table_args__ = (

@@ -173,16 +173,18 @@ def save_answer(session: Session, content: Content, person: Person, cycle: Revie
         raise AttemptError(str(exc)) from exc
     answer = attempt.answer_for(question_id)
     if answer is None:
-        answer = Answer(attempt=attempt, question_id=question_id, response=list(chosen),
-                        answered_at=now)
+        answer = Answer(attempt_id=attempt.id, question_id=question_id,
+                        response=list(chosen), answered_at=now)
         try:
             with session.begin_nested():
                 session.add(answer)
         except IntegrityError:
-            session.expire(attempt)
+            # The same question answered at once from two tabs: keep the later one.
             answer = attempt.answer_for(question_id)
             if answer is None:
                 raise
+        finally:
+            session.expire(attempt, ["answers"])
     answer.response = list(chosen)
     answer.answered_at = now
     attempt.last_activity_at = now

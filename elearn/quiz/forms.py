@@ -20,7 +20,7 @@ def response_from_form(question: Question, shown_order: Sequence[str],
                 return [], "Give every step a position."
             positions[option_id] = int(raw)
         if sorted(positions.values()) != list(range(1, len(shown_order) + 1)):
-            return [], "Give each step a different position, from 1 to %d." % len(shown_order)
+            return [], f"Give each step a different position, from 1 to {len(shown_order)}."
         return sorted(positions, key=positions.__getitem__), None
     chosen = form.getlist("answer")
     if not chosen:

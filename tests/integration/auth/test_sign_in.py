@@ -1,6 +1,6 @@
 from helpers import PASSWORD, csrf_token, sign_in
 
-from elearn.models import LoginFailure, Person, Role
+from elearn.models import LoginFailure, Role
 
 
 def test_sign_in_with_the_right_password_goes_home(client, make_person):
@@ -11,7 +11,7 @@ def test_sign_in_with_the_right_password_goes_home(client, make_person):
 
 
 def test_email_is_matched_whatever_its_case(client, make_person):
-    person = make_person(Role.STAFF, email="ann.lee@example.org")
+    make_person(Role.STAFF, email="ann.lee@example.org")
     assert sign_in(client, "Ann.Lee@Example.org").status_code == 302
 
 

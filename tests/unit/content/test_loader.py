@@ -121,7 +121,8 @@ def test_coverage_lists_the_questions_citing_each_clause():
 
 
 def test_coverage_finds_a_requirement_no_question_of_the_track_assesses(content_dir: Path):
-    _edit(content_dir / "policy" / "policy.yaml", "tracks: [staff]\n", "tracks: [staff, governor]\n")
+    _edit(content_dir / "policy" / "policy.yaml", "tracks: [staff]\n",
+          "tracks: [staff, governor]\n")
     found = gaps(load_content(content_dir))
     assert [(g.track_id, g.clause_id) for g in found] == [("governor", "terms.no-friends")]
 

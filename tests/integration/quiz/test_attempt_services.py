@@ -1,0 +1,78 @@
+"""The attempt services against a real database: integrity the code and the schema enforce."""
+
+import random
+from datetime import date
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from elearn.models import Attempt, AttemptResult, Role, utcnow
+from elearn.quiz import attempts as service
+from elearn.web import content
+
+
+def test_a_second_result_for_an_attempt_is_refused_by_the_database(db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                    date.today(), utcnow(), random.Random(1))
+    db.session.commit()
+    db.session.add(AttemptResult(attempt_id=attempt.id, score=1, max_score=3, percent=33,
+                                 passed=False, marks={}))
+    db.session.commit()
+    second = insert(AttemptResult).values(attempt_id=attempt.id, score=3, max_score=3,
+                                          percent=100, passed=True, marks={},
+                                          submitted_at=utcnow())
+    with pytest.raises(IntegrityError):
+        db.session.execute(second)
+    db.session.rollback()
+
+
+def test_two_attempts_with_the_same_number_are_refused_by_the_database(db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    for _ in range(2):
+        db.session.add(Attempt(person_id=person.id, cycle_id=cycle.id, unit_id="friends",
+                               number=1, content_fingerprint="x", question_ids=[],
+                               option_order={}, pass_mark=80))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_starting_twice_resumes_the_same_open_attempt(db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    first = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                  date.today(), utcnow())
+    db.session.commit()
+    second = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                   date.today(), utcnow())
+    assert first.id == second.id
+
+
+def test_attempt_records_the_unit_fingerprint_cycle_and_pass_mark(db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                    date.today(), utcnow())
+    unit = content().units["friends"]
+    assert attempt.content_fingerprint == unit.fingerprint
+    assert attempt.cycle_id == cycle.id and attempt.pass_mark == 80
+
+
+def test_open_attempt_made_from_older_content_is_not_resumed(db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    old = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                date.today(), utcnow())
+    old.content_fingerprint = "an-older-version"
+    db.session.commit()
+    new = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                date.today(), utcnow())
+    db.session.commit()
+    assert new.id != old.id and new.number == 2
+    assert db.session.get(Attempt, old.id) is not None  # the old answers are kept
+
+
+def test_unit_outside_my_tracks_cannot_be_started(db, make_person, cycle):
+    governor = make_person(Role.GOVERNOR)
+    with pytest.raises(service.AttemptNotFound):
+        service.start_attempt(db.session, content(), governor, cycle, "friends",
+                              date.today(), utcnow())
