@@ -44,7 +44,7 @@ system-deps:
 db: setup
 	@mkdir -p instance
 	$(FLASK) db upgrade
-	$(FLASK) demo load --if-empty
+	$(FLASK) demo load --if-empty --quiet
 
 lint: setup
 	$(BIN)/ruff check elearn tests bench

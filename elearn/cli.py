@@ -23,11 +23,13 @@ content_cli = AppGroup("content", help="Training content in modules/.")
 
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing when people already exist.")
-def demo_load(if_empty: bool) -> None:
+@click.option("--quiet", is_flag=True, help="Do not print the demo sign-ins.")
+def demo_load(if_empty: bool, quiet: bool) -> None:
     """Load the demo trust (three schools, staff, governors, HR, admin)."""
     if not is_empty(db.session):
         if if_empty:
-            click.echo("The database already holds people; demo trust not loaded.")
+            if not quiet:
+                click.echo("The database already holds people; demo trust not loaded.")
             return
         raise click.ClickException("The database already holds people. Use an empty database.")
     sign_ins = load_demo(db.session, current_app.extensions["elearn_content"].policy,
@@ -37,7 +39,7 @@ def demo_load(if_empty: bool) -> None:
     lines += [f"  {what:45} {email}" for what, email in sign_ins]
     # Kept beside the database so `make run` can show them again on every start.
     Path(current_app.instance_path, "demo-sign-ins.txt").write_text("\n".join(lines) + "\n")
-    click.echo("Demo trust loaded.\n" + "\n".join(lines))
+    click.echo("Demo trust loaded." + ("" if quiet else "\n" + "\n".join(lines)))
 
 
 @people_cli.command("add")
