@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elearn.config import load_config
 from elearn.content import load_content
-from elearn.extensions import csrf, db, login_manager, migrate, read_only_transaction
+from elearn.extensions import csrf, db, limiter, login_manager, migrate, read_only_transaction
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to continue."
@@ -40,13 +41,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from elearn import web
     from elearn.auth.views import bp as auth_bp
+    from elearn.certification.views import bp as certificates_bp
     from elearn.cli import register_cli
+    from elearn.hr.views import bp as hr_bp
     from elearn.learner.views import bp as learner_bp
     from elearn.quiz.views import bp as quiz_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learner_bp)
     app.register_blueprint(quiz_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(hr_bp)
     web.init_app(app)
     register_cli(app)
 

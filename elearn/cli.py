@@ -109,6 +109,40 @@ def content_coverage() -> None:
     click.echo("\nEvery requirement clause is assessed in every track it applies to.")
 
 
+review_cli = AppGroup("review", help="Policy reviews and review cycles.")
+
+
+@review_cli.command("record")
+@click.option("--reviewed-on", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="The date the policy was reviewed (YYYY-MM-DD).")
+@click.option("--next-review", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="The next review date: everyone's deadline (YYYY-MM-DD).")
+@click.option("--version", default=None, help="The policy version (default: the current one).")
+def review_record(reviewed_on, next_review, version) -> None:
+    """Record a policy review; this opens a new review cycle and everyone is due again."""
+    from elearn.review import ReviewError, record_review
+
+    try:
+        cycle = record_review(db.session, current_app.extensions["elearn_content"].policy,
+                              reviewed_on.date(), next_review.date(), date.today(), version)
+    except ReviewError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Review recorded. New cycle: training due by {cycle.review_date}.")
+
+
+@review_cli.command("status")
+def review_status() -> None:
+    """Show the current review cycle and the days left."""
+    from elearn.cycles import current_cycle, deadline
+
+    cycle = current_cycle(db.session)
+    if cycle is None:
+        raise click.ClickException("No review has been recorded.")
+    click.echo(f"Policy version {cycle.policy_version}, reviewed {cycle.reviewed_on}; "
+               f"training due by {cycle.review_date} ({deadline(cycle, date.today()).words}).")
+
+
 def register_cli(app: Flask) -> None:
-    for group in (demo_cli, people_cli, content_cli):
+    for group in (demo_cli, people_cli, content_cli, review_cli):
         app.cli.add_command(group)

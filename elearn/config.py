@@ -110,4 +110,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "INVITATION_DAYS": int(get("INVITATION_DAYS", "14")),
         "RESET_MINUTES": int(get("RESET_MINUTES", "60")),
         "TESTING": mode == "testing",
+        # Rate-limit counters; memory:// is per process, use redis:// or memcached:// to
+        # share them between several servers.
+        "RATELIMIT_STORAGE_URI": get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
     }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, render_template, session
+from flask import Flask, Response, current_app, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
+from elearn.certification.render import CertificateRenderer
 from elearn.content import Content
 from elearn.extensions import db, login_manager
 from elearn.models import ROLE_LABELS, Person, Role
@@ -16,6 +17,23 @@ from elearn.models import ROLE_LABELS, Person, Role
 
 def content() -> Content:
     return current_app.extensions["elearn_content"]
+
+
+def renderer() -> CertificateRenderer:
+    """The app's one certificate renderer, built on first use (fonts, template, design hash)."""
+    if "elearn_certificates" not in current_app.extensions:
+        current_app.extensions["elearn_certificates"] = CertificateRenderer(
+            current_app.config["CERTIFICATE_DIR"])
+    return current_app.extensions["elearn_certificates"]
+
+
+def send_pdf(data: bytes, filename: str, etag: str) -> Response:
+    """Serve stored bytes as a download; a matching ETag answers 304 without a body."""
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+    response.set_etag(etag)
+    return response.make_conditional(request)
 
 
 @login_manager.user_loader

@@ -29,3 +29,18 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def hr_school_ids(person) -> set[int] | None:
+    """Schools an HR officer may see: None means every school (HR in the central team)."""
+    if not person.has_role(Role.HR):
+        return set()
+    return None if person.school.is_central else {person.school_id}
+
+
+def can_see_person(viewer, person) -> bool:
+    """Oneself; HR within their scope. Everyone else sees nothing of another person."""
+    if viewer.id == person.id:
+        return True
+    scope = hr_school_ids(viewer)
+    return scope is None or person.school_id in scope

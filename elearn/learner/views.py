@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from elearn.certification.services import my_certificates
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
 from elearn.quiz.attempts import attempts_for, progress
@@ -29,7 +30,7 @@ def home():
         cycle=cycle,
         deadline=deadline(cycle, date.today()) if cycle else None,
         track_rows=track_rows,
-        certificates=[],
+        certificates=my_certificates(db.session, current_user.id, date.today()),
     )
 
 

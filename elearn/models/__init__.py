@@ -1,6 +1,7 @@
 """Database models, one module per part of the domain."""
 
 from elearn.models.base import Base, utcnow
+from elearn.models.certificates import Certificate
 from elearn.models.cycles import ReviewCycle
 from elearn.models.people import (
     ROLE_LABELS,
@@ -14,6 +15,7 @@ from elearn.models.people import (
 from elearn.models.training import Answer, Attempt, AttemptResult, Completion
 
 __all__ = [
-    "Base", "utcnow", "ReviewCycle", "ROLE_LABELS", "LoginFailure", "Person", "PersonRole",
+    "Base", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS", "LoginFailure", "Person",
+    "PersonRole",
     "Role", "School", "UsedToken", "Answer", "Attempt", "AttemptResult", "Completion",
 ]

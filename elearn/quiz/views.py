@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from elearn.certification.services import complete_tracks
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
 from elearn.models import Attempt, Person, utcnow
 from elearn.quiz import attempts as service
 from elearn.quiz.forms import response_from_form
-from elearn.web import content
+from elearn.web import content, renderer
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
 
@@ -152,9 +162,10 @@ def submit(attempt_id: int):
     attempt = _my_attempt(attempt_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    person, cycle, now = _person(), _cycle_or_404(), utcnow()
     try:
-        service.submit_attempt(db.session, content(), _person(), _cycle_or_404(), attempt.id,
-                               date.today(), utcnow())
+        result = service.submit_attempt(db.session, content(), person, cycle, attempt.id,
+                                        date.today(), now)
     except service.MissingAnswers as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -163,7 +174,12 @@ def submit(attempt_id: int):
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("quiz.unit", unit_id=attempt.unit_id))
+    issued = complete_tracks(db.session, content(), renderer(), person, cycle, date.today(),
+                             now, current_app.config["BASE_URL"]) if result.passed else []
     db.session.commit()
+    for certificate in issued:
+        flash(f"You have completed the {certificate.track_title}. Your certificate is ready "
+              f"on your home page.", "success")
     return redirect(url_for("quiz.result", attempt_id=attempt.id))
 
 

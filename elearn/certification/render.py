@@ -1,0 +1,97 @@
+"""Certificate PDFs: plain values → autoescaped Jinja → WeasyPrint → bytes.
+
+The URL fetcher serves only files inside certificates/ and data: URIs, so a template can
+never reach the network or the rest of the disk. One FontConfiguration is shared.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import qrcode
+import qrcode.image.svg
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcherResponse
+
+# PDF/A-3u is WeasyPrint's documented variant for archiving: fonts embedded, text
+# extractable (Unicode), so the certificate reads the same in twenty years.
+PDF_VARIANT = "pdf/a-3u"
+
+
+@dataclass(frozen=True)
+class CertificateContext:
+    """Everything the template may show: plain strings, never ORM objects."""
+
+    trust_name: str
+    holder_name: str
+    school_name: str
+    track_title: str
+    policy_title: str
+    policy_version: str
+    completed_on: str
+    valid_until: str
+    certificate_number: str
+    verify_url: str
+
+
+class AssetRefused(ValueError):
+    pass
+
+
+def qr_data_uri(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+class CertificateRenderer:
+    """Renders certificates from one design folder; build once, use for every certificate."""
+
+    def __init__(self, design_dir: str | Path):
+        self.design_dir = Path(design_dir).resolve()
+        self.env = Environment(loader=FileSystemLoader(self.design_dir),
+                               autoescape=select_autoescape(["html"], default=True))
+        self.template = self.env.get_template("template.html")
+        self.fonts = FontConfiguration()
+        self.version = self._design_version()
+
+    def _design_version(self) -> str:
+        digest = hashlib.sha256()
+        for path in sorted(self.design_dir.rglob("*")):
+            if path.is_file() and path.suffix in {".html", ".css", ".svg"}:
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+        return digest.hexdigest()[:16]
+
+    def fetch(self, url: str, timeout: int = 10, ssl_context=None):
+        """Serve data: URIs and files inside the design folder; refuse everything else."""
+        if url.startswith("data:"):
+            # urllib's DataHandler decodes data: URIs in memory; nothing leaves the process.
+            with urllib.request.urlopen(url) as response:
+                return URLFetcherResponse(url, body=response.read(), headers={
+                    "Content-Type": response.headers.get_content_type()})
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise AssetRefused(f"certificate assets must be local: {url}")
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self.design_dir) or not path.is_file():
+            raise AssetRefused(f"outside the certificate design folder: {url}")
+        mime = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={
+            "Content-Type": mime.get(path.suffix, "application/octet-stream")})
+
+    def render(self, context: CertificateContext) -> bytes:
+        html = self.template.render(**asdict(context), qr_data_uri=qr_data_uri(
+            context.verify_url))
+        document = HTML(string=html, base_url=str(self.design_dir) + "/",
+                        url_fetcher=self.fetch).render(font_config=self.fonts)
+        out = io.BytesIO()
+        document.write_pdf(out, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        return out.getvalue()

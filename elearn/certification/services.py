@@ -1,0 +1,139 @@
+"""Completing tracks and issuing, finding and revoking certificates."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from elearn.certification.codes import display, new_code
+from elearn.certification.eligibility import (
+    CertificateStatus,
+    certificate_status,
+    completed_tracks,
+)
+from elearn.certification.render import CertificateContext, CertificateRenderer
+from elearn.content.model import Content
+from elearn.cycles import current_cycle
+from elearn.models import Attempt, AttemptResult, Certificate, Completion, Person, ReviewCycle
+
+
+class CertificateError(ValueError):
+    pass
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def passed_unit_ids(session: Session, person_id: int, cycle_id: int) -> set[str]:
+    return set(session.scalars(
+        select(Attempt.unit_id).join(AttemptResult).where(
+            Attempt.person_id == person_id, Attempt.cycle_id == cycle_id,
+            AttemptResult.passed.is_(True))))
+
+
+def complete_tracks(session: Session, content: Content, renderer: CertificateRenderer,
+                    person: Person, cycle: ReviewCycle, today: date, now: datetime,
+                    base_url: str) -> list[Certificate]:
+    """Record completions and issue certificates for every track the person has just finished."""
+    tracks = content.tracks_for_roles({r.value for r in person.roles})
+    done = completed_tracks(tracks, passed_unit_ids(session, person.id, cycle.id), today,
+                            cycle.review_date)
+    issued: list[Certificate] = []
+    for track in done:
+        exists = session.scalar(select(Certificate.id).where(
+            Certificate.person_id == person.id, Certificate.cycle_id == cycle.id,
+            Certificate.track_id == track.id))
+        if exists:
+            continue
+        code = new_code()
+        context = CertificateContext(
+            trust_name=content.policy.trust, holder_name=person.name,
+            school_name=person.school.name, track_title=track.title,
+            policy_title=content.policy.title, policy_version=cycle.policy_version,
+            completed_on=long_date(today), valid_until=long_date(cycle.review_date),
+            certificate_number=display(code), verify_url=f"{base_url}/verify/{code}")
+        pdf = renderer.render(context)
+        certificate = Certificate(
+            code=code, person_id=person.id, cycle_id=cycle.id, track_id=track.id,
+            holder_name=person.name, school_name=person.school.name, track_title=track.title,
+            policy_title=content.policy.title, policy_version=cycle.policy_version,
+            completed_on=today, valid_until=cycle.review_date, issued_at=now,
+            template_version=renderer.version, sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+        try:
+            with session.begin_nested():
+                session.add(Completion(person_id=person.id, cycle_id=cycle.id,
+                                       track_id=track.id, completed_at=now))
+                session.add(certificate)
+        except IntegrityError:
+            continue  # a concurrent request issued it first; one certificate is kept
+        issued.append(certificate)
+    return issued
+
+
+@dataclass(frozen=True)
+class Verification:
+    status: CertificateStatus
+    holder_name: str
+    track_title: str
+    policy_title: str
+    policy_version: str
+    completed_on: date
+    valid_until: date
+    code: str
+    revoked_on: date | None
+
+
+def status_of(session: Session, certificate: Certificate, today: date) -> CertificateStatus:
+    cycle = current_cycle(session)
+    return certificate_status(certificate.revoked_at is not None, certificate.valid_until,
+                              cycle is not None and cycle.id == certificate.cycle_id, today)
+
+
+def verify(session: Session, code: str, today: date) -> Verification | None:
+    """What the public may know about a certificate: status, holder, track, dates. No more."""
+    certificate = session.scalar(select(Certificate).where(Certificate.code == code))
+    if certificate is None:
+        return None
+    return Verification(status_of(session, certificate, today), certificate.holder_name,
+                        certificate.track_title, certificate.policy_title,
+                        certificate.policy_version, certificate.completed_on,
+                        certificate.valid_until, display(certificate.code),
+                        certificate.revoked_at.date() if certificate.revoked_at else None)
+
+
+def revoke(session: Session, certificate: Certificate, reason: str, by: Person,
+           now: datetime) -> None:
+    reason = " ".join(reason.split())
+    if len(reason) < 5:
+        raise CertificateError("Give the reason for revoking this certificate.")
+    if certificate.revoked_at is not None:
+        raise CertificateError("This certificate is already revoked.")
+    certificate.revoked_at = now
+    certificate.revoked_reason = reason
+    certificate.revoked_by_id = by.id
+
+
+@dataclass(frozen=True)
+class CertificateRow:
+    code: str
+    track_title: str
+    completed_on: date
+    valid_until: date
+    status: CertificateStatus
+
+
+def my_certificates(session: Session, person_id: int, today: date) -> list[CertificateRow]:
+    """A person's certificates, newest first, each with its status today."""
+    cycle = current_cycle(session)
+    rows = session.scalars(select(Certificate).where(Certificate.person_id == person_id)
+                           .order_by(Certificate.issued_at.desc()))
+    return [CertificateRow(c.code, c.track_title, c.completed_on, c.valid_until,
+                           certificate_status(c.revoked_at is not None, c.valid_until,
+                                              cycle is not None and cycle.id == c.cycle_id,
+                                              today)) for c in rows]

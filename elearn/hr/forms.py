@@ -1,0 +1,25 @@
+"""HR forms: recording a policy review, revoking a certificate."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class ReviewForm(FlaskForm):
+    reviewed_on = DateField("Date the policy was reviewed", validators=[
+        DataRequired("Enter the date the policy was reviewed, for example 2026-11-25.")])
+    next_review = DateField("Next review date", validators=[
+        DataRequired("Enter the next review date, for example 2027-11-25.")],
+        description="Everyone must complete their training by this date.")
+    version = StringField("Policy version", validators=[Length(max=64)],
+                          description="Leave as it is unless the review brought a new version.")
+
+
+class RevokeForm(FlaskForm):
+    code = StringField("Certificate number", validators=[
+        DataRequired("Enter the certificate number."), Length(max=32)])
+    reason = TextAreaField("Reason", validators=[
+        DataRequired("Give the reason for revoking this certificate."), Length(max=1000)],
+        description="Kept with the certificate. The public verification page does not show it.")

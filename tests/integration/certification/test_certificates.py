@@ -1,0 +1,242 @@
+"""Completion, certificates read back from real PDFs, verification and revocation."""
+
+import hashlib
+import html
+import io
+import re
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from helpers import csrf_token, sign_in
+from pypdf import PdfReader
+
+from elearn.certification.codes import display
+from elearn.models import Attempt, Certificate, Completion, ReviewCycle, Role
+from elearn.web import content
+
+
+def _start(client, unit_id):
+    page = client.get(f"/units/{unit_id}")
+    response = client.post(f"/units/{unit_id}/start", data={"csrf_token": csrf_token(page)})
+    return int(re.search(r"/attempts/(\d+)/", response.headers["Location"]).group(1))
+
+
+def _pass(client, db, unit_id):
+    attempt_id = _start(client, unit_id)
+    attempt = db.session.get(Attempt, attempt_id)
+    unit = content().units[unit_id]
+    for n, qid in enumerate(attempt.question_ids, 1):
+        q = unit.question(qid)
+        page = client.get(f"/attempts/{attempt_id}/questions/{n}")
+        if q.kind.value == "ordering":
+            data = {f"position-{o}": str(q.correct_ids.index(o) + 1)
+                    for o in attempt.option_order[qid]}
+        else:
+            data = {"answer": list(q.correct_ids)}
+        client.post(f"/attempts/{attempt_id}/questions/{n}",
+                    data={"csrf_token": csrf_token(page), "go": "next", **data})
+    check = client.get(f"/attempts/{attempt_id}/check")
+    return client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(check)})
+
+
+@pytest.fixture
+def completed(signed_in, cycle, db):
+    """A member of staff who has passed every unit of the staff track."""
+    client, person = signed_in(Role.STAFF, name="Ann <b>Lee</b> =SUM(A1)")
+    _pass(client, db, "friends")
+    _pass(client, db, "approval")
+    return client, person
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_passing_every_unit_completes_the_track_and_issues_one_certificate(completed, db,
+                                                                          cycle):
+    _, person = completed
+    certificate = db.session.query(Certificate).filter_by(person_id=person.id).one()
+    assert certificate.track_id == "staff" and certificate.valid_until == cycle.review_date
+    assert db.session.query(Completion).filter_by(person_id=person.id, track_id="staff",
+                                                  cycle_id=cycle.id).count() == 1
+
+
+def test_certificate_pdf_holds_name_school_track_dates_and_number(completed, db, cycle):
+    client, person = completed
+    certificate = db.session.query(Certificate).one()
+    response = client.get(f"/certificates/{certificate.code}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = _pdf_text(response.data)
+    assert "Ann <b>Lee</b> =SUM(A1)" in text
+    assert "School A" in text and "Staff track" in text
+    assert f"{date.today().day} {date.today():%B %Y}" in text
+    assert f"{cycle.review_date.day} {cycle.review_date:%B %Y}" in text
+    assert display(certificate.code) in text
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert float(box.width) > float(box.height)  # landscape
+    assert "Ann" in reader.metadata.title and reader.metadata.author
+
+
+def test_download_serves_the_stored_bytes_whose_hash_is_kept(completed, db):
+    client, _ = completed
+    certificate = db.session.query(Certificate).one()
+    first = client.get(f"/certificates/{certificate.code}.pdf").data
+    second = client.get(f"/certificates/{certificate.code}.pdf").data
+    assert first == second == certificate.pdf
+    assert hashlib.sha256(first).hexdigest() == certificate.sha256
+
+
+def test_another_learner_gets_404_for_my_certificate(app, completed, db, make_person):
+    certificate = db.session.query(Certificate).one()
+    for role in (Role.STAFF, Role.LEADER, Role.GOVERNOR, Role.ADMIN):
+        other = app.test_client()
+        sign_in(other, make_person(role).email)
+        assert other.get(f"/certificates/{certificate.code}.pdf").status_code == 404, role
+    assert app.test_client().get(f"/certificates/{certificate.code}.pdf").status_code == 404
+
+
+def test_trust_hr_downloads_anyones_and_school_hr_only_their_schools(app, completed, db,
+                                                                    make_person):
+    certificate = db.session.query(Certificate).one()
+    trust_hr, school_b_hr = app.test_client(), app.test_client()
+    sign_in(trust_hr, make_person(Role.HR, school="central").email)
+    sign_in(school_b_hr, make_person(Role.HR, school="b").email)
+    assert trust_hr.get(f"/certificates/{certificate.code}.pdf").status_code == 200
+    assert school_b_hr.get(f"/certificates/{certificate.code}.pdf").status_code == 404
+
+
+def test_verification_shows_valid_with_holder_track_and_dates_only(app, completed, db):
+    certificate = db.session.query(Certificate).one()
+    page = app.test_client().get(f"/verify/{display(certificate.code).lower()}")
+    text = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 200 and "Valid" in text
+    assert "Ann <b>Lee</b> =SUM(A1)" in text and "Staff track" in text
+    assert "<b>Lee</b>" not in page.get_data(as_text=True)  # escaped, not markup
+    assert "School A" not in text and "@example.org" not in text
+
+
+def test_verify_form_redirects_a_typed_code_and_explains_a_malformed_one(app, completed, db):
+    certificate = db.session.query(Certificate).one()
+    visitor = app.test_client()
+    typed = visitor.get(f"/verify?code={display(certificate.code)}")
+    assert typed.status_code == 302 and typed.headers["Location"].endswith(certificate.code)
+    bad = visitor.get("/verify?code=hello")
+    assert bad.status_code == 422 and "12-character" in bad.get_data(as_text=True)
+    assert visitor.get("/verify/" + "A" * 12).status_code == 404
+
+
+def test_revoked_certificate_verifies_as_revoked(app, completed, db, make_person):
+    certificate = db.session.query(Certificate).one()
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    page = hr.get("/hr/")
+    response = hr.post("/hr/certificates/revoke", data={
+        "csrf_token": csrf_token(page), "code": display(certificate.code),
+        "reason": "Issued in error: duplicate account"})
+    assert response.status_code == 302
+    text = app.test_client().get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "Revoked" in text and "duplicate account" not in text
+
+
+def test_new_review_makes_everyone_due_again_and_old_certificates_expired(
+        app, completed, db, make_person, cycle):
+    client, _ = completed
+    certificate = db.session.query(Certificate).one()
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    page = hr.get("/hr/")
+    next_review = date.today() + timedelta(days=365)
+    response = hr.post("/hr/review", data={
+        "csrf_token": csrf_token(page), "reviewed_on": date.today().isoformat(),
+        "next_review": next_review.isoformat(), "version": "v1"})
+    assert response.status_code == 302
+    assert db.session.query(ReviewCycle).count() == 2
+    home = client.get("/").get_data(as_text=True)
+    assert home.count("Not started") == 2
+    assert "Expired" in home
+    assert "Expired" in app.test_client().get(f"/verify/{certificate.code}").get_data(
+        as_text=True)
+
+
+def test_review_with_a_next_date_in_the_past_is_refused_and_changes_nothing(
+        app, db, make_person, cycle):
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    page = hr.get("/hr/")
+    response = hr.post("/hr/review", data={
+        "csrf_token": csrf_token(page), "reviewed_on": date.today().isoformat(),
+        "next_review": (date.today() - timedelta(days=1)).isoformat(), "version": "v1"})
+    assert response.status_code == 422
+    assert "must be in the future" in response.get_data(as_text=True)
+    assert db.session.query(ReviewCycle).count() == 1
+
+
+def test_review_naming_an_unknown_version_is_refused(app, db, make_person, cycle):
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    page = hr.get("/hr/")
+    response = hr.post("/hr/review", data={
+        "csrf_token": csrf_token(page), "reviewed_on": date.today().isoformat(),
+        "next_review": (date.today() + timedelta(days=300)).isoformat(), "version": "v9"})
+    assert response.status_code == 422 and "no policy version" in response.get_data(
+        as_text=True)
+    assert db.session.query(ReviewCycle).count() == 1
+
+
+def test_no_certificate_after_the_review_date_and_learners_are_told(signed_in, cycle, db):
+    client, _ = signed_in(Role.STAFF)
+    _pass(client, db, "friends")
+    cycle.review_date = date.today() - timedelta(days=1)
+    db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    assert "Review overdue" in home
+    page = client.get("/units/approval")
+    response = client.post("/units/approval/start", data={"csrf_token": csrf_token(page)},
+                           follow_redirects=True)
+    assert "review date" in response.get_data(as_text=True)
+    assert db.session.query(Certificate).count() == 0
+
+
+def test_hr_sees_the_overdue_review_plainly(app, db, make_person, cycle):
+    cycle.review_date = date.today() - timedelta(days=3)
+    db.session.commit()
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    assert "Review overdue" in hr.get("/hr/").get_data(as_text=True)
+
+
+def test_hr_downloads_a_zip_of_a_schools_certificates(app, completed, db, make_person,
+                                                      schools):
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    response = hr.get(f"/hr/schools/{schools['a'].id}/certificates.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    [name] = archive.namelist()
+    assert archive.read(name) == db.session.query(Certificate).one().pdf
+    empty = hr.get(f"/hr/schools/{schools['b'].id}/certificates.zip")
+    assert zipfile.ZipFile(io.BytesIO(empty.data)).namelist() == []
+
+
+def test_school_hr_cannot_download_another_schools_zip(app, completed, make_person, schools):
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="b").email)
+    assert hr.get(f"/hr/schools/{schools['a'].id}/certificates.zip").status_code == 404
+
+
+def test_staff_cannot_reach_hr_pages(app, signed_in, cycle):
+    client, _ = signed_in(Role.STAFF)
+    assert client.get("/hr/").status_code == 404
+
+
+def test_cli_records_a_review_and_refuses_a_past_next_date(runner, db, cycle):
+    past = runner.invoke(args=["review", "record", "--reviewed-on", date.today().isoformat(),
+                               "--next-review", "2020-01-01"])
+    assert past.exit_code != 0 and "must be in the future" in past.output
+    ok = runner.invoke(args=["review", "record", "--reviewed-on", date.today().isoformat(),
+                             "--next-review", (date.today() + timedelta(days=365)).isoformat()])
+    assert ok.exit_code == 0, ok.output
+    assert db.session.query(ReviewCycle).count() == 2

@@ -1,0 +1,54 @@
+from datetime import date
+
+from elearn.certification import codes
+from elearn.certification.eligibility import (
+    CertificateStatus,
+    certificate_status,
+    completed_tracks,
+)
+from elearn.content.model import Track
+
+STAFF = Track("staff", "Staff track", "", ("staff",), 80, ("a", "b"))
+GOV = Track("governor", "Governor track", "", ("governor",), 80, ("c",))
+DAY = date(2027, 1, 31)
+
+
+def test_track_is_complete_when_every_unit_is_passed_before_the_review_date():
+    assert completed_tracks([STAFF, GOV], {"a", "b"}, date(2027, 1, 1), DAY) == [STAFF]
+
+
+def test_track_with_a_unit_missing_is_not_complete():
+    assert completed_tracks([STAFF], {"a"}, date(2027, 1, 1), DAY) == []
+
+
+def test_nothing_completes_after_the_review_date():
+    assert completed_tracks([STAFF], {"a", "b"}, date(2027, 2, 1), DAY) == []
+
+
+def test_the_review_date_itself_still_counts():
+    assert completed_tracks([STAFF], {"a", "b"}, DAY, DAY) == [STAFF]
+
+
+def test_status_revoked_beats_valid():
+    assert certificate_status(True, DAY, True, date(2027, 1, 1)) is CertificateStatus.REVOKED
+
+
+def test_status_expires_after_its_date_or_when_a_new_cycle_opens():
+    assert certificate_status(False, DAY, True, date(2027, 2, 1)) is CertificateStatus.EXPIRED
+    assert certificate_status(False, DAY, False, date(2027, 1, 1)) is CertificateStatus.EXPIRED
+    assert certificate_status(False, DAY, True, date(2027, 1, 1)) is CertificateStatus.VALID
+
+
+def test_codes_are_random_unambiguous_and_long_enough():
+    made = {codes.new_code() for _ in range(2000)}
+    assert len(made) == 2000
+    assert all(len(c) >= 10 and set(c) <= set(codes.ALPHABET) for c in made)
+    assert not set("01OILSBZ258") & set(codes.ALPHABET)
+
+
+def test_typed_codes_are_normalised_and_bad_ones_refused():
+    code = codes.new_code()
+    assert codes.normalise(codes.display(code).lower()) == code
+    assert codes.normalise(" " + code[:6] + " " + code[6:]) == code
+    assert codes.normalise("short") is None
+    assert codes.normalise("O" * codes.LENGTH) is None
