@@ -51,3 +51,7 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) instance/elearn.sqlite* test-output
+
+bench: setup
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "bench needs wrk: sudo apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/run.py

@@ -47,7 +47,7 @@ class AssetRefused(ValueError):
 
 
 def qr_data_uri(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=4)
     return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
 
 
