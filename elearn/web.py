@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, Response, current_app, render_template, request, session
+from flask import Flask, Response, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -76,11 +76,6 @@ def init_app(app: Flask) -> None:
     def _globals() -> dict:
         return {"trust_name": app.config["TRUST_NAME"], "current_user": current_user}
 
-    @app.before_request
-    def _sliding_session() -> None:
-        # The session lasts SESSION_IDLE_MINUTES after the last request, not after sign-in.
-        session.permanent = True
-
     @app.after_request
     def _security_headers(response):
         headers = response.headers
@@ -95,6 +90,11 @@ def init_app(app: Flask) -> None:
         if app.config["BASE_URL"].startswith("https://"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+    @app.get("/healthz")
+    def healthz():
+        """For load balancers and monitoring; also the benchmarks' hello-world baseline."""
+        return Response("ok\n", mimetype="text/plain")
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import contextvars
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -10,11 +18,15 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from helpers import PASSWORD, sign_in
 
 from elearn import create_app
 from elearn.auth.passwords import hash_password
 from elearn.extensions import db as _db
+from elearn.extensions import read_only_transaction
 from elearn.models import Person, ReviewCycle, Role, School
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
@@ -38,10 +50,37 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+# Set to a PostgreSQL server URL to run the suite on PostgreSQL instead of SQLite files:
+# each test then gets a database of its own, created and dropped around it.
+POSTGRES_URL = os.environ.get("ELEARN_TEST_POSTGRES_URL")
+
+
+def _postgres_admin():
+    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+def new_database_url(tmp_path: Path) -> str:
+    """A fresh, empty database for one test: a SQLite file, or a new PostgreSQL database."""
+    if not POSTGRES_URL:
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    name = f"elearn_test_{uuid.uuid4().hex[:16]}"
+    with _postgres_admin().connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    if not url.startswith("postgresql"):
+        return
+    name = make_url(url).database
+    with _postgres_admin().connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def make_app(tmp_path: Path, **overrides):
     config = {
         "ENVIRON": {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "test-secret-" + "x" * 40},
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": new_database_url(tmp_path),
         "CONTENT_DIR": str(FIXTURE_CONTENT),
         "MAIL_SERVER": None,
     }
@@ -56,9 +95,14 @@ def make_app(tmp_path: Path, **overrides):
 @pytest.fixture
 def app(tmp_path):
     app = make_app(tmp_path)
+    # The test's own reads must not take SQLite's write lock (BEGIN IMMEDIATE) while a
+    # served app is working; the test writes only when nothing else runs.
+    read_only_transaction.set(True)
     with app.app_context():
         yield app
         _db.session.remove()
+        _db.engine.dispose()
+    drop_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 @pytest.fixture
@@ -123,3 +167,42 @@ def signed_in(client, make_person):
         return client, person
 
     return make
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app, workers: int = 4, timeout: int = 60):
+    """Serve `app`'s database and content with a real gunicorn; yield (base URL, process)."""
+    _db.session.commit()  # the test's own session must hold no SQLite lock while serving
+    port = free_port()
+    env = {**os.environ,
+           "ELEARN_ENV": "testing",
+           "ELEARN_SECRET_KEY": app.config["SECRET_KEY"],
+           "ELEARN_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "ELEARN_CONTENT_DIR": app.config["CONTENT_DIR"],
+           "ELEARN_BASE_URL": f"http://127.0.0.1:{port}"}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "--timeout", str(timeout), "--graceful-timeout", "5",
+         "--log-level", "warning", "wsgi:app"],
+        cwd=Path(__file__).parent.parent, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.1)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

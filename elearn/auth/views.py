@@ -62,6 +62,9 @@ def sign_in():
         else:
             db.session.commit()
             session.clear()  # a fresh session at sign-in: nothing carried over
+            # Permanent + refreshed on each request: the session ends after
+            # SESSION_IDLE_MINUTES without a request, not at a fixed time after sign-in.
+            session.permanent = True
             login_user(person, remember=form.remember.data)
             return redirect(safe_next(form.next.data) or url_for("learner.home"))
     elif request.method == "POST":
@@ -99,6 +102,7 @@ def _set_password_page(purpose: str, token: str, max_age: int, template: str):
             db.session.commit()
             logout_user()
             session.clear()
+            session.permanent = True
             login_user(person)
             flash("Your password is set. Welcome to elearn.", "success")
             return redirect(url_for("learner.home"))

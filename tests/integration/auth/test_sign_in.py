@@ -120,3 +120,19 @@ def test_remember_me_cookie_lasts_at_most_30_days(app, client, make_person):
     remember = next(c for c in cookies if c.startswith(app.config["REMEMBER_COOKIE_NAME"]))
     assert "HttpOnly" in remember
     assert app.config["REMEMBER_COOKIE_DURATION"] <= 30 * 24 * 3600
+
+
+def test_session_ends_after_the_idle_time_but_not_while_in_use(app, client, make_person,
+                                                                monkeypatch):
+    import time
+
+    person = make_person(Role.STAFF)
+    sign_in(client, person.email)
+    idle = app.config["SESSION_IDLE_MINUTES"] * 60
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + idle - 60)
+    assert client.get("/").status_code == 200  # used within the idle time: renewed
+    monkeypatch.setattr(time, "time", lambda: real_time() + 2 * idle - 60)
+    assert client.get("/").status_code == 200
+    monkeypatch.setattr(time, "time", lambda: real_time() + 3 * idle + 60)
+    assert client.get("/").status_code == 302
