@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import contextvars
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,10 +11,10 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from helpers import PASSWORD, POSTGRES_URL, sign_in
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
-from helpers import PASSWORD, sign_in
 
 from elearn import create_app
 from elearn.auth.passwords import hash_password
@@ -50,9 +43,9 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-# Set to a PostgreSQL server URL to run the suite on PostgreSQL instead of SQLite files:
-# each test then gets a database of its own, created and dropped around it.
-POSTGRES_URL = os.environ.get("ELEARN_TEST_POSTGRES_URL")
+
+
+
 
 
 def _postgres_admin():
@@ -168,41 +161,3 @@ def signed_in(client, make_person):
 
     return make
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(app, workers: int = 4, timeout: int = 60):
-    """Serve `app`'s database and content with a real gunicorn; yield (base URL, process)."""
-    _db.session.commit()  # the test's own session must hold no SQLite lock while serving
-    port = free_port()
-    env = {**os.environ,
-           "ELEARN_ENV": "testing",
-           "ELEARN_SECRET_KEY": app.config["SECRET_KEY"],
-           "ELEARN_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "ELEARN_CONTENT_DIR": app.config["CONTENT_DIR"],
-           "ELEARN_BASE_URL": f"http://127.0.0.1:{port}"}
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--timeout", str(timeout), "--graceful-timeout", "5",
-         "--log-level", "warning", "wsgi:app"],
-        cwd=Path(__file__).parent.parent, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.1)
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)

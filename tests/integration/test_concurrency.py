@@ -8,13 +8,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from helpers import PASSWORD, gunicorn
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.pool import NullPool
 
-from conftest import gunicorn
 from elearn.models import Answer, Attempt, AttemptResult, Certificate, Role
 from elearn.web import content
-from helpers import PASSWORD
 
 LEARNERS = 50
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

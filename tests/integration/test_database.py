@@ -1,8 +1,7 @@
 """The database the suite runs on is the one asked for, set up as production expects."""
 
+from helpers import POSTGRES_URL
 from sqlalchemy import text
-
-from conftest import POSTGRES_URL
 
 
 def test_suite_runs_on_the_requested_database(db):
