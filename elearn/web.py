@@ -8,6 +8,7 @@ from flask import Flask, Response, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from elearn.certification.render import CertificateRenderer
 from elearn.content import Content
@@ -38,8 +39,11 @@ def send_pdf(data: bytes, filename: str, etag: str) -> Response:
 
 @login_manager.user_loader
 def _load_person(session_token: str) -> Person | None:
-    return db.session.scalar(select(Person).where(Person.session_token == session_token,
-                                                  Person.active.is_(True)))
+    # One query per request for the person and their roles (joined, not a second SELECT).
+    return db.session.scalars(
+        select(Person).options(joinedload(Person.role_rows))
+        .where(Person.session_token == session_token, Person.active.is_(True))
+    ).unique().one_or_none()
 
 
 def long_date(value: date | datetime | None) -> str:

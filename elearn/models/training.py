@@ -36,8 +36,9 @@ class Attempt(Base):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", lazy="selectin"
     )
+    # Joined: the one-to-one result comes in the same query as the attempt.
     result: Mapped[AttemptResult | None] = relationship(
-        back_populates="attempt", lazy="selectin", uselist=False
+        back_populates="attempt", lazy="joined", uselist=False
     )
 
     def answer_for(self, question_id: str) -> Answer | None:
