@@ -36,7 +36,11 @@ def authenticate(session: Session, email: str, password: str, address: str, now:
                              max_per_address=limits["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
         raise ThrottledError(THROTTLED)
     person = find_by_email(session, account)
-    ok = verify_password(person.password_hash if person else None, password)
+    stored_hash = person.password_hash if person else None
+    # End the transaction before the deliberately slow hash: on SQLite a POST's transaction
+    # holds the database's write lock, and other learners must not queue behind argon2.
+    session.commit()
+    ok = verify_password(stored_hash, password)
     if not ok or person is None or not person.active:
         throttle.record_failure(session, account, address, now)
         raise SignInError(SIGN_IN_FAILED)
