@@ -1,0 +1,48 @@
+"""Security headers and cookie flags."""
+
+from helpers import sign_in
+
+from elearn.models import Role
+
+
+def test_every_page_sends_a_strict_content_security_policy(client):
+    csp = client.get("/sign-in").headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'" and directives["base-uri"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+
+
+def test_pages_send_nosniff_and_a_referrer_policy(client):
+    headers = client.get("/sign-in").headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_hsts_over_plain_http(client):
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers
+
+
+def test_https_deployment_sends_hsts_and_host_prefixed_secure_cookies(tmp_path):
+    from conftest import drop_database, make_app
+
+    app = make_app(tmp_path, BASE_URL="https://elearn.example.org",
+                   SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-elearn",
+                   REMEMBER_COOKIE_SECURE=True, REMEMBER_COOKIE_NAME="__Host-elearn_remember")
+    client = app.test_client()
+    response = client.get("/sign-in", base_url="https://elearn.example.org")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie")
+                  if c.startswith("__Host-elearn="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Path=/" in cookie and "Domain" not in cookie
+    drop_database(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, make_person):
+    person = make_person(Role.STAFF)
+    response = sign_in(client, person.email)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie")
+                  if c.startswith("elearn_session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
