@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["elearn_content"] = load_content(app.config["CONTENT_DIR"])
 
     from elearn import web
+    from elearn.admin.views import bp as admin_bp
     from elearn.auth.views import bp as auth_bp
     from elearn.certification.views import bp as certificates_bp
     from elearn.cli import register_cli
@@ -52,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(quiz_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(hr_bp)
+    app.register_blueprint(admin_bp)
     web.init_app(app)
     register_cli(app)
 

@@ -65,6 +65,11 @@ def people_add(name, email, school, roles, job_title, password) -> None:
         if problem:
             raise click.ClickException(problem)
         person.password_hash = hash_password(password)
+    db.session.flush()
+    from elearn.audit import record
+
+    record(db.session, "person-added", actor_id=None, address="cli",
+           subject=f"person:{person.id}", roles=sorted(roles))
     db.session.commit()
     click.echo(f"Added {person.name} <{person.email}> ({', '.join(sorted(roles))}).")
 
@@ -143,6 +148,31 @@ def review_status() -> None:
                f"training due by {cycle.review_date} ({deadline(cycle, date.today()).words}).")
 
 
+privacy_cli = AppGroup("privacy", help="Personal data: erasing leavers' details.")
+
+
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="List who would be erased; change nothing.")
+def privacy_purge(dry_run: bool) -> None:
+    """Erase the personal details of leavers past the retention period (run daily)."""
+    from elearn.audit import record
+    from elearn.models import utcnow
+    from elearn.privacy import due_for_erasure, erase
+
+    days = current_app.config["RETENTION_DAYS"]
+    due = due_for_erasure(db.session, date.today(), days)
+    for person in due:
+        click.echo(f"{'Would erase' if dry_run else 'Erasing'} person #{person.id} "
+                   f"(left {person.left_on}, retention {days} days)")
+        if not dry_run:
+            erase(db.session, person, utcnow())
+            record(db.session, "leaver-erased", actor_id=None, address="cli",
+                   subject=f"person:{person.id}")
+    if not dry_run:
+        db.session.commit()
+    click.echo(f"{len(due)} leaver(s) {'due for erasure' if dry_run else 'erased'}.")
+
+
 def register_cli(app: Flask) -> None:
-    for group in (demo_cli, people_cli, content_cli, review_cli):
+    for group in (demo_cli, people_cli, content_cli, review_cli, privacy_cli):
         app.cli.add_command(group)

@@ -107,6 +107,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "10")),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(get("LOGIN_MAX_FAILURES_PER_ADDRESS", "100")),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(get("LOGIN_FAILURE_WINDOW_MINUTES", "60")),
+        # Days after a leaver's last day before their personal details are erased.
+        "RETENTION_DAYS": int(get("RETENTION_DAYS", "365")),
         "INVITATION_DAYS": int(get("INVITATION_DAYS", "14")),
         "RESET_MINUTES": int(get("RESET_MINUTES", "60")),
         "TESTING": mode == "testing",

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from elearn.audit import record as audit_record
 from elearn.certification.render import CertificateRenderer
 from elearn.content import Content
 from elearn.extensions import db, login_manager
@@ -18,6 +19,15 @@ from elearn.models import ROLE_LABELS, Person, Role
 
 def content() -> Content:
     return current_app.extensions["elearn_content"]
+
+
+def audit(action: str, subject: str | None = None, actor_id: int | None = None,
+          **details) -> None:
+    """Add an event for the current request to the audit trail (committed with the change)."""
+    if actor_id is None and current_user.is_authenticated:
+        actor_id = current_user.id
+    audit_record(db.session, action, actor_id=actor_id, address=request.remote_addr,
+                 subject=subject, **details)
 
 
 def renderer() -> CertificateRenderer:

@@ -23,6 +23,7 @@ from elearn.auth.tokens import INVITE, RESET, TokenError, make_token
 from elearn.extensions import db
 from elearn.models import Person, utcnow
 from elearn.people import find_by_email
+from elearn.web import audit
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -54,12 +55,15 @@ def sign_in():
             person = services.authenticate(db.session, form.email.data, form.password.data,
                                            _address(), utcnow(), current_app.config)
         except services.ThrottledError as exc:
+            audit("sign-in-throttled", f"account:{form.email.data.strip().lower()[:180]}")
             db.session.commit()
             error, status = str(exc), 429
         except services.SignInError as exc:
+            audit("sign-in-failed", f"account:{form.email.data.strip().lower()[:180]}")
             db.session.commit()  # the failure is counted even though sign-in failed
             error, status = str(exc), 200
         else:
+            audit("sign-in", f"person:{person.id}", actor_id=person.id)
             db.session.commit()
             session.clear()  # a fresh session at sign-in: nothing carried over
             # Permanent + refreshed on each request: the session ends after
@@ -77,6 +81,7 @@ def sign_out():
     if current_user.is_authenticated:
         person = db.session.get(Person, current_user.id)
         person.end_all_sessions()
+        audit("sign-out", f"person:{person.id}")
         db.session.commit()
     logout_user()
     session.clear()
@@ -99,6 +104,7 @@ def _set_password_page(purpose: str, token: str, max_age: int, template: str):
             error = str(exc)
             form.password.errors = [error]
         else:
+            audit("password-set", f"person:{person.id}", actor_id=person.id, via=purpose)
             db.session.commit()
             logout_user()
             session.clear()

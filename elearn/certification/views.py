@@ -23,7 +23,7 @@ def download(code: str):
     if not current_user.is_authenticated:
         abort(404)
     certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))
-    if certificate is None:
+    if certificate is None or not certificate.pdf:  # erased with a leaver's details
         abort(404)
     holder = db.session.get(Person, certificate.person_id)
     if not can_see_person(current_user, holder):

@@ -23,3 +23,8 @@ class RevokeForm(FlaskForm):
     reason = TextAreaField("Reason", validators=[
         DataRequired("Give the reason for revoking this certificate."), Length(max=1000)],
         description="Kept with the certificate. The public verification page does not show it.")
+
+
+class LeaverForm(FlaskForm):
+    left_on = DateField("Last day at the Trust", validators=[
+        DataRequired("Enter the leaver's last day, for example 2026-07-31.")])

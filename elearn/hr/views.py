@@ -19,15 +19,16 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from elearn.auth.access import hr_school_ids, roles_required
+from elearn import privacy
+from elearn.auth.access import can_see_person, hr_school_ids, roles_required
 from elearn.certification import codes
 from elearn.certification.services import CertificateError, revoke
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
-from elearn.hr.forms import ReviewForm, RevokeForm
+from elearn.hr.forms import LeaverForm, ReviewForm, RevokeForm
 from elearn.models import Certificate, Person, Role, School, utcnow
 from elearn.review import ReviewError, record_review
-from elearn.web import content
+from elearn.web import audit, content
 
 bp = Blueprint("hr", __name__, url_prefix="/hr", template_folder="templates")
 
@@ -73,6 +74,10 @@ def record():
             db.session.rollback()
             form.next_review.errors = [str(exc)]
         else:
+            db.session.flush()
+            audit("review-recorded", f"cycle:{cycle.id}",
+                  reviewed_on=cycle.reviewed_on.isoformat(),
+                  next_review=cycle.review_date.isoformat(), version=cycle.policy_version)
             db.session.commit()
             flash(f"Review recorded. A new review cycle is open: everyone must complete their "
                   f"training by {cycle.review_date.day} {cycle.review_date:%B %Y}.", "success")
@@ -98,6 +103,8 @@ def school_certificates(school_id: int):
             safe_name = "".join(ch if ch.isalnum() else "-" for ch in c.holder_name).strip("-")
             archive.writestr(f"{safe_name}-{c.track_id}-{codes.display(c.code)}.pdf", c.pdf)
     buffer.seek(0)
+    audit("export-certificates-zip", f"school:{school.id}", cycle=cycle.id)
+    db.session.commit()
     slug = "".join(ch if ch.isalnum() else "-" for ch in school.name.lower())
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
                      download_name=f"certificates-{slug}-{cycle.review_date}.zip")
@@ -122,9 +129,34 @@ def revoke_certificate():
             except CertificateError as exc:
                 form.reason.errors = [str(exc)]
             else:
+                audit("certificate-revoked", f"certificate:{certificate.code}",
+                      reason=certificate.revoked_reason)
                 db.session.commit()
                 flash(f"Certificate {codes.display(certificate.code)} of "
                       f"{certificate.holder_name} is revoked.", "success")
                 return redirect(url_for("hr.index"))
     current_app.logger.info("revoke refused: %s", form.errors)
     return _page(revoke_form=form, status=422)
+
+
+@bp.post("/people/<int:person_id>/leaver")
+@roles_required(Role.HR)
+def mark_leaver(person_id: int):
+    person = db.session.get(Person, person_id)
+    if person is None or not can_see_person(current_user, person) or person.id == current_user.id:
+        abort(404)
+    form = LeaverForm()
+    if not form.validate_on_submit():
+        flash("Enter the leaver's last day, for example 2026-07-31.", "error")
+        return redirect(url_for("hr.index"))
+    try:
+        privacy.mark_leaver(person, form.left_on.data)
+    except privacy.PrivacyError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("hr.index"))
+    audit("leaver-marked", f"person:{person.id}", left_on=form.left_on.data.isoformat())
+    db.session.commit()
+    days = current_app.config["RETENTION_DAYS"]
+    flash(f"{person.name} is marked as a leaver and can no longer sign in. Their personal "
+          f"details will be erased {days} days after {form.left_on.data:%d %B %Y}.", "success")
+    return redirect(url_for("hr.index"))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 
 from elearn.certification.services import my_certificates
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
+from elearn.models import Person
+from elearn.privacy import personal_data
 from elearn.quiz.attempts import attempts_for, progress
-from elearn.web import content
+from elearn.web import audit, content
 
 bp = Blueprint("learner", __name__, template_folder="templates")
 
@@ -38,3 +40,24 @@ def home():
 @login_required
 def policy():
     return render_template("learner/policy.html", policy=content().policy)
+
+
+@bp.get("/my-data")
+@login_required
+def my_data():
+    """Everything elearn holds about the signed-in person, as a page."""
+    person = db.session.get(Person, current_user.id)
+    return render_template("learner/my_data.html", data=personal_data(db.session, person))
+
+
+@bp.get("/my-data.json")
+@login_required
+def my_data_json():
+    person = db.session.get(Person, current_user.id)
+    data = personal_data(db.session, person)
+    audit("personal-data-downloaded", f"person:{person.id}")
+    db.session.commit()
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = 'attachment; filename="my-elearn-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,5 +1,6 @@
 """Database models, one module per part of the domain."""
 
+from elearn.models.audit import AuditEvent
 from elearn.models.base import Base, utcnow
 from elearn.models.certificates import Certificate
 from elearn.models.cycles import ReviewCycle
@@ -15,7 +16,7 @@ from elearn.models.people import (
 from elearn.models.training import Answer, Attempt, AttemptResult, Completion
 
 __all__ = [
-    "Base", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS", "LoginFailure", "Person",
-    "PersonRole",
-    "Role", "School", "UsedToken", "Answer", "Attempt", "AttemptResult", "Completion",
+    "AuditEvent", "Base", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS",
+    "LoginFailure", "Person", "PersonRole", "Role", "School", "UsedToken", "Answer",
+    "Attempt", "AttemptResult", "Completion",
 ]

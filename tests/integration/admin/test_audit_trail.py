@@ -1,0 +1,56 @@
+"""The audit trail records sign-ins and HR actions; admins read it; nobody edits it."""
+
+from datetime import date, timedelta
+
+from helpers import csrf_token, sign_in
+
+from elearn.models import AuditEvent, Role
+
+
+def _actions(db):
+    return [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)]
+
+
+def test_sign_ins_and_failures_are_recorded_with_the_address(client, db, make_person):
+    person = make_person(Role.STAFF)
+    sign_in(client, person.email, "wrong password here")
+    sign_in(client, person.email)
+    events = db.session.query(AuditEvent).order_by(AuditEvent.id).all()
+    assert [e.action for e in events] == ["sign-in-failed", "sign-in"]
+    assert events[1].actor_id == person.id and events[1].address == "127.0.0.1"
+
+
+def test_recording_a_review_is_audited_with_who_and_what(app, db, make_person, cycle):
+    hr_person = make_person(Role.HR, school="central")
+    hr = app.test_client()
+    sign_in(hr, hr_person.email)
+    page = hr.get("/hr/")
+    hr.post("/hr/review", data={"csrf_token": csrf_token(page),
+                                "reviewed_on": date.today().isoformat(),
+                                "next_review": (date.today() + timedelta(days=365)).isoformat(),
+                                "version": "v1"})
+    event = db.session.query(AuditEvent).filter_by(action="review-recorded").one()
+    assert event.actor_id == hr_person.id and event.details["version"] == "v1"
+
+
+def test_admin_reads_and_filters_the_trail(app, db, make_person):
+    admin = make_person(Role.ADMIN, school="central")
+    staff = make_person(Role.STAFF)
+    client = app.test_client()
+    sign_in(client, staff.email, "wrong password here")
+    sign_in(client, admin.email)
+    page = client.get("/admin/audit?action=sign-in-failed").get_data(as_text=True)
+    assert "sign-in-failed" in page and f"account:{staff.email}" in page
+    assert "1 event." in page
+
+
+def test_only_admins_see_the_audit_trail(app, make_person):
+    for role in (Role.STAFF, Role.HR, Role.LEADER, Role.GOVERNOR):
+        client = app.test_client()
+        sign_in(client, make_person(role, school="central").email)
+        assert client.get("/admin/audit").status_code == 404, role
+
+
+def test_the_app_offers_no_way_to_change_the_trail(app):
+    audit_rules = [r for r in app.url_map.iter_rules() if "audit" in r.rule]
+    assert audit_rules and all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in audit_rules)
