@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elearn.config import load_config
 from elearn.content import load_content
-from elearn.extensions import csrf, db, limiter, login_manager, migrate, read_only_transaction
+from elearn.extensions import csrf, db, login_manager, migrate, read_only_transaction
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -29,7 +29,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to continue."

@@ -112,8 +112,6 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "INVITATION_DAYS": int(get("INVITATION_DAYS", "14")),
         "RESET_MINUTES": int(get("RESET_MINUTES", "60")),
         "TESTING": mode == "testing",
-        # Rate-limit counters; memory:// is per process, use redis:// or memcached:// to
-        # share them between several servers.
-        "RATELIMIT_STORAGE_URI": get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Public certificate checks per address per minute (counted in the database).
+        "VERIFY_PER_MINUTE": int(get("VERIFY_PER_MINUTE", "30")),
     }

@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextvars
 import sqlite3
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -20,7 +18,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
 
 # Read-only requests (GET, HEAD) open deferred transactions so readers never queue
 # behind writers; everything else begins IMMEDIATE on SQLite.
@@ -53,4 +50,4 @@ def _sqlite_on_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN" if read_only_transaction.get() else "BEGIN IMMEDIATE")
 
 
-__all__ = ["db", "migrate", "login_manager", "csrf", "limiter", "read_only_transaction"]
+__all__ = ["db", "migrate", "login_manager", "csrf", "read_only_transaction"]

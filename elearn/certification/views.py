@@ -11,8 +11,9 @@ from sqlalchemy import select
 from elearn.auth.access import can_see_person
 from elearn.certification import codes
 from elearn.certification.services import verify
-from elearn.extensions import db, limiter
+from elearn.extensions import db
 from elearn.models import Certificate, Person
+from elearn.rate_limit import per_address
 from elearn.web import send_pdf
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
@@ -33,7 +34,7 @@ def download(code: str):
 
 
 @bp.get("/verify")
-@limiter.limit("30 per minute")
+@per_address("VERIFY_PER_MINUTE")
 def verify_form():
     typed = request.args.get("code")
     if typed is None:
@@ -47,7 +48,7 @@ def verify_form():
 
 
 @bp.get("/verify/<code>")
-@limiter.limit("30 per minute")
+@per_address("VERIFY_PER_MINUTE")
 def verify_page(code: str):
     normalised = codes.normalise(code)
     result = verify(db.session, normalised, date.today()) if normalised else None

@@ -9,6 +9,7 @@ from elearn.models.people import (
     LoginFailure,
     Person,
     PersonRole,
+    RateLimitHit,
     Role,
     School,
     UsedToken,
@@ -17,6 +18,6 @@ from elearn.models.training import Answer, Attempt, AttemptResult, Completion
 
 __all__ = [
     "AuditEvent", "Base", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS",
-    "LoginFailure", "Person", "PersonRole", "Role", "School", "UsedToken", "Answer",
+    "LoginFailure", "Person", "PersonRole", "RateLimitHit", "Role", "School", "UsedToken", "Answer",
     "Attempt", "AttemptResult", "Completion",
 ]

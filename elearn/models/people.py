@@ -124,6 +124,17 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class RateLimitHit(Base):
+    """One request to a rate-limited page, counted in the database so every server agrees."""
+
+    __tablename__ = "rate_limit_hit"
+    __table_args__ = (Index("ix_rate_limit_hit_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class UsedToken(Base):
     """A single-use token (invitation, reset) that has been spent."""
 

@@ -240,3 +240,20 @@ def test_cli_records_a_review_and_refuses_a_past_next_date(runner, db, cycle):
                              "--next-review", (date.today() + timedelta(days=365)).isoformat()])
     assert ok.exit_code == 0, ok.output
     assert db.session.query(ReviewCycle).count() == 2
+
+
+def test_verification_is_rate_limited_per_address_across_servers(app, tmp_path):
+    from elearn import create_app
+
+    app.config["VERIFY_PER_MINUTE"] = 3
+    other_server = create_app({**app.config, "ENVIRON": {
+        "ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": app.config["SECRET_KEY"]}})
+    other_server.config["VERIFY_PER_MINUTE"] = 3
+    first, second = app.test_client(), other_server.test_client()
+    assert first.get("/verify/" + "A" * 12).status_code == 404
+    assert second.get("/verify/" + "A" * 12).status_code == 404
+    assert first.get("/verify").status_code == 200  # another page, its own count
+    assert first.get("/verify/" + "A" * 12).status_code == 404
+    refused = second.get("/verify/" + "A" * 12)
+    assert refused.status_code == 429
+    assert "Too many requests" in refused.get_data(as_text=True)
