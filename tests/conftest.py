@@ -62,6 +62,13 @@ def new_database_url(tmp_path: Path) -> str:
     return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
+def close_app(app) -> None:
+    """Close an extra app's database connections and drop its database (PostgreSQL)."""
+    with app.app_context():
+        _db.engine.dispose()
+    drop_database(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
 def drop_database(url: str) -> None:
     if not url.startswith("postgresql"):
         return

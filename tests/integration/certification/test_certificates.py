@@ -257,3 +257,5 @@ def test_verification_is_rate_limited_per_address_across_servers(app, tmp_path):
     refused = second.get("/verify/" + "A" * 12)
     assert refused.status_code == 429
     assert "Too many requests" in refused.get_data(as_text=True)
+    with other_server.app_context():
+        other_server.extensions["sqlalchemy"].engine.dispose()

@@ -25,7 +25,7 @@ def test_no_hsts_over_plain_http(client):
 
 
 def test_https_deployment_sends_hsts_and_host_prefixed_secure_cookies(tmp_path):
-    from conftest import drop_database, make_app
+    from conftest import close_app, make_app
 
     app = make_app(tmp_path, BASE_URL="https://elearn.example.org",
                    SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-elearn",
@@ -37,7 +37,7 @@ def test_https_deployment_sends_hsts_and_host_prefixed_secure_cookies(tmp_path):
                   if c.startswith("__Host-elearn="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Path=/" in cookie and "Domain" not in cookie
-    drop_database(app.config["SQLALCHEMY_DATABASE_URI"])
+    close_app(app)
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client, make_person):
