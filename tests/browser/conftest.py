@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from browser.harness import (
-    AXE_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
     A11yTracker,
@@ -55,13 +54,8 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    return AXE_JS.read_text(encoding="utf-8")
-
-
 @pytest.fixture
-def new_page(chromium, live_server, axe_source):
+def new_page(chromium, live_server):
     """Open pages in fresh contexts (own cookies); each page's visits must all be axe-checked.
 
     `new_page(width=375)` gives a phone-sized page. Returns (page, tracker).
@@ -75,7 +69,7 @@ def new_page(chromium, live_server, axe_source):
             timezone_id="Europe/London", reduced_motion="reduce")
         context.set_default_timeout(15_000)
         page = context.new_page()
-        tracker = A11yTracker(page, axe_source) if check else None
+        tracker = A11yTracker(page) if check else None
         opened.append((context, tracker))
         page.a11y = tracker
         return page

@@ -27,6 +27,7 @@ INSTALL_HINT = ("Chromium is not installed, so the browser tests are SKIPPED. In
                 "(`make test` does this itself when run as root; CI always runs them.)")
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_URL = "/__tests__/axe.min.js"  # served by the test server only, never by the app
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 OUTPUT = ROOT / "test-output"
@@ -129,10 +130,26 @@ def _serve(server, tmp: Path) -> LiveServer:
         "governor_verify": governors[1].email,
         "school": first_school.name,
     }
-    server.app = app
+    server.app = _with_axe(app)
     thread = threading.Thread(target=server.serve_forever, name="elearn-live", daemon=True)
     thread.start()
     return LiveServer(app=app, url=url, people=people, _server=server, _thread=thread)
+
+
+def _with_axe(app):
+    """Serve our vendored axe-core beside the app, so pages load it like any same-origin
+    script (allowed by the CSP's script-src 'self') and Chromium caches its compiled code."""
+    body = AXE_JS.read_bytes()
+    headers = [("Content-Type", "text/javascript; charset=utf-8"),
+               ("Cache-Control", "public, max-age=86400"), ("Content-Length", str(len(body)))]
+
+    def wsgi(environ, start_response):
+        if environ.get("PATH_INFO") == AXE_URL:
+            start_response("200 OK", headers)
+            return [body]
+        return app(environ, start_response)
+
+    return wsgi
 
 
 # --- axe-core ---------------------------------------------------------------------------------
@@ -144,9 +161,8 @@ class A11yTracker:
     end of the test); `unchecked` lists those that were not, so a journey cannot skip one.
     """
 
-    def __init__(self, page, source: str):
+    def __init__(self, page):
         self.page = page
-        self.source = source
         self.navigations = 0
         self.checked_at = 0
         self.unchecked: list[str] = []
@@ -171,8 +187,7 @@ class A11yTracker:
         page = self.page
         page.wait_for_load_state("load")
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            # page.evaluate runs through the DevTools protocol, outside the page's CSP.
-            page.evaluate(self.source)
+            page.add_script_tag(url=AXE_URL)
         result = page.evaluate(
             "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
             " resultTypes: ['violations']})"

@@ -175,7 +175,7 @@ def take_track(page, content: Content, track_id: str, *, fail_first: bool = Fals
                 _taken.add("result-fail")
                 screenshot(page, "result-fail", docs=True)
             go_home(page)
-            assert unit_status(page, unit_id) == "Status: Failed - retake"
+            assert unit_status(page, unit_id) == "Status: Not passed yet: retake"
             open_unit_from_home(page, unit_id, "unit-retake" if shots else None)
             assert page.locator("form[action$='/start'] button").inner_text() == \
                 "Retake this unit"
@@ -215,7 +215,8 @@ FOCUS_PROBLEM = """() => {
   if (!e.matches(':focus-visible')) return 'focus is not visible (:focus-visible does not match)';
   const s = getComputedStyle(e);
   const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
-  if (!outline && s.boxShadow === 'none') return 'no focus indicator on ' + e.outerHTML.slice(0, 80);
+  if (!outline && s.boxShadow === 'none')
+    return 'no focus indicator on ' + e.outerHTML.slice(0, 80);
   const r = e.getBoundingClientRect();
   if (r.bottom <= 0 || r.top >= innerHeight || r.right <= 0 || r.left >= innerWidth)
     return 'focused element is off screen: ' + e.outerHTML.slice(0, 80);

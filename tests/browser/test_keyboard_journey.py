@@ -16,7 +16,6 @@ from browser.journeys import (
 )
 
 
-
 def test_staff_journey_with_the_keyboard_alone(page, live_server, tmp_path):
     content = live_server.content
     sign_in_by_keyboard(page, live_server.people["staff_keyboard"])
