@@ -6,6 +6,7 @@ message saying how to install it (`make test` installs it when run as root).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ HERE = Path(__file__).parent
 
 def pytest_collection_modifyitems(config, items):
     problem = chromium_problem()
+    if problem and os.environ.get("CI"):
+        raise pytest.UsageError("CI must run the browser tests. " + problem)
     for item in items:
         if HERE in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)

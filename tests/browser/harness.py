@@ -217,14 +217,15 @@ class A11yTracker:
 # --- screenshots ------------------------------------------------------------------------------
 
 def screenshot(page, name: str, *, docs: bool = False, full_page: bool = True) -> Path:
-    """Save test-output/screenshots/<name>.png; with ELEARN_UPDATE_SCREENSHOTS=1 and docs=True,
-    also docs/screenshots/<name>.png for the README."""
+    """Save test-output/screenshots/<name>.png (the whole page); with ELEARN_UPDATE_SCREENSHOTS=1
+    and docs=True, also docs/screenshots/<name>.png (the first screenful) for the README."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page, animations="disabled", caret="hide")
-    if docs and UPDATE_DOCS:
+    if docs and UPDATE_DOCS:  # for the README: what the first screenful looks like
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
+        page.screenshot(path=str(DOCS_SCREENSHOTS / path.name), full_page=False,
+                        animations="disabled", caret="hide")
     return path
 
 
@@ -235,7 +236,7 @@ def pdf_snapshot(pdf: Path, name: str, *, docs: bool = False) -> Path | None:
         return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     stem = SCREENSHOTS / name
-    subprocess.run([pdftoppm, "-png", "-r", "60", "-singlefile", str(pdf), str(stem)],
+    subprocess.run([pdftoppm, "-png", "-r", "80", "-singlefile", str(pdf), str(stem)],
                    check=True, timeout=60)
     path = stem.with_suffix(".png")
     if docs and UPDATE_DOCS:
