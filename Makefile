@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup system-deps db lint bench clean
+.PHONY: run test setup system-deps chromium db lint bench clean screenshots
 
 run: setup db
 	@echo
@@ -17,8 +17,28 @@ run: setup db
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium (never a browser download). As root, install it;
+# otherwise say loudly how to, and the browser tests skip with the same message.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else \
+	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	    echo "!! Chromium is not installed: the browser tests (tests/browser) will be SKIPPED."; \
+	    echo "!! Install it with:  sudo apt-get update && sudo apt-get install -y chromium"; \
+	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  fi; \
+	fi
+
+# Run the browser tests and refresh the README's pictures in docs/screenshots/.
+screenshots: setup chromium
+	ELEARN_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 setup: system-deps $(STAMP)
 

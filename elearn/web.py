@@ -79,7 +79,17 @@ def field_attrs(field, hint: str | None, autocomplete: str | None) -> dict[str, 
     return attrs
 
 
+# What a learner reads for each state of a unit: calm words, the same as the result page's.
+STATE_LABELS = {
+    "not started": "Not started",
+    "in progress": "In progress",
+    "passed": "Passed",
+    "failed - retake": "Not passed yet: retake",
+}
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["STATE_LABELS"] = STATE_LABELS
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["form_error_list"] = form_error_list

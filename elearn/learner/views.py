@@ -12,7 +12,7 @@ from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
 from elearn.models import Person
 from elearn.privacy import personal_data
-from elearn.quiz.attempts import attempts_for, progress
+from elearn.quiz.attempts import UnitState, attempts_for, progress
 from elearn.web import audit, content
 
 bp = Blueprint("learner", __name__, template_folder="templates")
@@ -32,6 +32,8 @@ def home():
         cycle=cycle,
         deadline=deadline(cycle, date.today()) if cycle else None,
         track_rows=track_rows,
+        all_done=bool(track_rows) and all(row.state is UnitState.PASSED
+                                          for _, rows in track_rows for row in rows),
         certificates=my_certificates(db.session, current_user.id, date.today()),
     )
 
