@@ -201,7 +201,13 @@ def plan_import(session: Session, text: str, school_ids: set[int] | None,
         except PersonError as exc:
             problems.append(str(exc))
         try:
-            roles = parse_roles(split_roles(record.get("roles", "")))
+            values = split_roles(record.get("roles", ""))
+            known = {r.value for r in Role}
+            for value in values:
+                if value.strip().lower() not in known:
+                    raise PersonError(f"'{value.strip()}' is not a role (use staff, governor "
+                                      "or leader).")
+            roles = parse_roles(values)
             refused = roles - IMPORTABLE_ROLES
             if refused:
                 problems.append(

@@ -70,6 +70,11 @@ VIEWERS = (Role.HR, Role.LEADER)
 IMPORT_HOURS = 24
 
 
+@bp.app_template_filter("short_date")
+def short_date(value) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
 def _scope() -> set[int] | None:
     return visible_school_ids(current_user)
 
@@ -101,7 +106,7 @@ def index():
     return render_template(
         "hr/overview.html", cycle=cycle, summary=summary,
         deadline=deadline(cycle, date.today()) if cycle else None,
-        tracks=content().tracks, trust_wide=scope is None, remind_form=ActionForm())
+        tracks=content().tracks, trust_wide=scope is None)
 
 
 def _filters(schools: list[tuple[int, str]]) -> tuple[PeopleFilter, dict[str, str]]:
