@@ -257,16 +257,16 @@ def plan_import(session: Session, text: str, school_ids: set[int] | None,
             continue
         what: list[str] = []
         if not person.active:
-            what.append("reactivated")
+            what.append("Reactivated (had been deactivated)")
         if person.name != row.name:
-            what.append(f"name: {person.name} → {row.name}")
+            what.append(f"Name: {person.name} → {row.name}")
         if person.school_id != row.school_id:
-            what.append(f"school: {school_names[person.school_id]} → {row.school_name}")
+            what.append(f"School: {school_names[person.school_id]} → {row.school_name}")
         training_roles = person.roles & IMPORTABLE_ROLES
         if training_roles != row.roles:
-            what.append("roles: " + _roles_text(training_roles) + " → " + _roles_text(row.roles))
+            what.append("Roles: " + _roles_text(training_roles) + " → " + _roles_text(row.roles))
         if has_job_title and person.job_title != row.job_title:
-            what.append(f"job title: {person.job_title or '(none)'} → "
+            what.append(f"Job title: {person.job_title or '(none)'} → "
                         f"{row.job_title or '(none)'}")
         if what:
             plan.changes.append(Change(person.id, row, tuple(what)))
@@ -313,7 +313,7 @@ def apply_import(session: Session, plan: ImportPlan) -> list[Person]:
         person.name = row.name
         person.school_id = row.school_id
         person.set_roles(set(row.roles) | (person.roles - IMPORTABLE_ROLES))
-        if any(w.startswith("job title:") for w in change.what):
+        if any(w.startswith("Job title:") for w in change.what):
             person.job_title = row.job_title
     for leaver in plan.leavers:
         person = people[leaver.person_id]
