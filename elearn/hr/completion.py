@@ -1,7 +1,8 @@
 """Who has completed which track in a review cycle: set-based queries and pure rules.
 
-Three queries answer for any number of people: people with their schools and roles, their
-attempts aggregated per person, and their completions with certificates. No Flask here.
+A fixed number of queries answers for any number of people: school names, people with their
+roles, their attempts aggregated per person, and their completions with certificates. No
+Flask here.
 """
 
 from __future__ import annotations
@@ -81,8 +82,10 @@ class CertificateLink:
     revoked: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PersonCompletion:
+    """One person's training in a cycle (read-only by convention; built in bulk)."""
+
     id: int
     name: str
     email: str
@@ -120,13 +123,17 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
                school_ids: set[int] | None,
                person_ids: Collection[int] | None = None) -> list[PersonCompletion]:
     """Every active person in the schools given (None: all) who has training to do, with
-    their state per track in the cycle. Three queries, whatever the number of people;
+    their state per track in the cycle. Four queries (school names, people, attempts,
+    completions), whatever the number of people;
     `person_ids` narrows them to a few people."""
-    # 1. People, their schools and roles: one row per person and role.
+    # Core-level execution: plain rows, none of the ORM's per-row bookkeeping.
+    conn = session.connection()
+    school_names = dict(conn.execute(select(School.id, School.name)).all())
+
+    # 1. People and their roles: one row per person and role.
     people_query = (
         select(Person.id, Person.name, Person.email, Person.job_title, Person.school_id,
-               School.name, PersonRole.role)
-        .join(School, School.id == Person.school_id)
+               PersonRole.role)
         .join(PersonRole, PersonRole.person_id == Person.id)
         .where(Person.active.is_(True)))
     if school_ids is not None:
@@ -134,15 +141,15 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
     if person_ids is not None:
         people_query = people_query.where(Person.id.in_(list(person_ids)))
     people: dict[int, list] = {}
-    for pid, name, email, job, school_id, school_name, role in session.execute(people_query):
+    for pid, name, email, job, school_id, role in conn.execute(people_query).all():
         entry = people.get(pid)
         if entry is None:
-            people[pid] = [name, email, job, school_id, school_name, [role]]
+            people[pid] = [name, email, job, school_id, [role]]
         else:
-            entry[5].append(role)
+            entry[4].append(role)
 
-    # 2. Attempts in the cycle, aggregated per person: per track whether any unit was
-    # attempted, the latest activity and the best score.
+    # 2. Attempts in the cycle, aggregated per person: the latest activity, the best score,
+    # and per track whether any of its units was attempted.
     tracks = content.tracks
     started_columns = [
         func.max(case((Attempt.unit_id.in_(t.unit_ids), 1), else_=0)) for t in tracks]
@@ -152,8 +159,10 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
         .outerjoin(AttemptResult, AttemptResult.attempt_id == Attempt.id)
         .where(Attempt.cycle_id == cycle.id)
         .group_by(Attempt.person_id), Attempt.person_id, school_ids, person_ids)
-    activity: dict[int, tuple] = {row[0]: tuple(row[1:]) for row in session.execute(
-        attempts_query)}
+    activity: dict[int, tuple] = {}
+    for row in conn.execute(attempts_query).all():
+        started = frozenset(t.id for t, flag in zip(tracks, row[3:], strict=True) if flag)
+        activity[row[0]] = (row[1], row[2], started)
 
     # 3. Completions in the cycle, each with its certificate.
     completions_query = _scoped(
@@ -165,33 +174,33 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
         .where(Completion.cycle_id == cycle.id), Completion.person_id, school_ids, person_ids)
     completed: dict[int, set[str]] = defaultdict(set)
     certificates: dict[int, list[CertificateLink]] = defaultdict(list)
-    for pid, track_id, code, revoked_at in session.execute(completions_query):
+    for pid, track_id, code, revoked_at in conn.execute(completions_query).all():
         completed[pid].add(track_id)
         if code is not None:
             certificates[pid].append(CertificateLink(track_id, code, revoked_at is not None))
 
-    tracks_by_roles: dict[frozenset[str], tuple[Track, ...]] = {}
-    track_index = {t.id: i for i, t in enumerate(tracks)}
+    # Few distinct combinations of roles, completions and tracks begun: decide each once.
+    decided: dict[tuple, tuple] = {}
     late = today > cycle.review_date
+    no_activity = (None, None, frozenset())
     rows: list[PersonCompletion] = []
-    for pid, (name, email, job, school_id, school_name, roles) in people.items():
-        key = frozenset(roles)
-        mine = tracks_by_roles.get(key)
-        if mine is None:
-            mine = tracks_by_roles[key] = content.tracks_for_roles(key)
-        if not mine:
+    for pid, (name, email, job, school_id, roles) in people.items():
+        done = frozenset(completed.get(pid, ()))
+        last, best, started = activity.get(pid, no_activity)
+        key = (frozenset(roles), done, started)
+        verdict = decided.get(key)
+        if verdict is None:
+            mine = content.tracks_for_roles(key[0])
+            states = tuple((t.id, track_state(t.id in done, t.id in started)) for t in mine)
+            status = overall_state(s for _, s in states)
+            verdict = decided[key] = (states, status, tuple(sorted(roles)))
+        states, status, sorted_roles = verdict
+        if not states:
             continue  # HR officers and administrators have no training to do
-        done = completed.get(pid, ())
-        act = activity.get(pid)
-        states = tuple(
-            (t.id, track_state(t.id in done, bool(act and act[2 + track_index[t.id]])))
-            for t in mine)
-        status = overall_state(s for _, s in states)
         rows.append(PersonCompletion(
-            pid, name, email, school_id, school_name, job, tuple(sorted(roles)), states,
-            status, late and status is not TrackState.COMPLETE,
-            act[0] if act else None, act[1] if act else None,
-            tuple(certificates.get(pid, ()))))
+            pid, name, email, school_id, school_names[school_id], job, sorted_roles, states,
+            status, late and status is not TrackState.COMPLETE, last, best,
+            tuple(certificates[pid]) if pid in certificates else ()))
     return rows
 
 
