@@ -34,16 +34,19 @@ PAGES = (
 BASELINE = ("baseline: signed-in home page /", "/")
 
 
-def _median_ms(client, path: str, repeat: int) -> float:
+def _median_ms(client, path: str, repeat: int) -> tuple[float, float]:
+    """Median wall-clock and CPU milliseconds of a request (CPU time is steadier on a busy
+    machine: the database runs in this process, so it counts SQLite's work too)."""
     response = client.get(path)  # warm up
     assert response.status_code == 200, (path, response.status_code)
-    samples = []
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
-        samples.append(time.perf_counter() - start)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         assert response.status_code == 200
-    return statistics.median(samples) * 1000
+    return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
 
 
 def _load(db, content, cycle_id: int, school_ids: list[int], first: int, count: int,
@@ -134,7 +137,7 @@ def main() -> None:
             client = app.test_client()
             assert sign_in(client, hr.email).status_code == 302
             loaded = 0
-            results: dict[int, dict[str, float]] = {}
+            results: dict[int, dict[str, tuple[float, float]]] = {}
             for size in SIZES:
                 _load(db, content(), cycle_id, school_ids, loaded, size - loaded, rng)
                 loaded = size
@@ -145,18 +148,22 @@ def main() -> None:
                     figures[name] = _median_ms(client, path, repeat if "export" not in name
                                                else 3)
                 results[size] = figures
-                base = figures[BASELINE[0]]
+                base, base_cpu = figures[BASELINE[0]]
                 print(f"\n{size:,} people ({attempts:,} attempts)")
-                print(f"  {'page':42} {'ms':>9} {'x baseline':>11}")
-                for name, ms in figures.items():
-                    print(f"  {name:42} {ms:9.1f} {ms / base:11.1f}")
-            print("\nGrowth from 1,000 to 20,000 people (20x the people; linear = 20.0):")
+                print(f"  {'page':42} {'wall ms':>9} {'x base':>7} {'CPU ms':>9} {'x base':>7}")
+                for name, (ms, cpu) in figures.items():
+                    print(f"  {name:42} {ms:9.1f} {ms / base:7.1f} {cpu:9.1f} "
+                          f"{cpu / base_cpu:7.1f}")
+                sys.stdout.flush()
+            print("\nGrowth from 1,000 to 20,000 people, CPU time (20x the people; "
+                  "linear = 20.0):")
             for name, _ in PAGES:
-                ratio = results[20_000][name] / results[1_000][name]
+                ratio = results[20_000][name][1] / results[1_000][name][1]
                 print(f"  {name:42} {ratio:5.1f}x")
-            dashboard = results[20_000][PAGES[0][0]]
-            verdict = "met" if dashboard < 250 else "NOT met"
-            print(f"\nDashboard at 20,000 people: {dashboard:.0f} ms (aim < 250 ms: {verdict}).")
+            wall, cpu = results[20_000][PAGES[0][0]]
+            verdict = "met" if wall < 250 else "NOT met"
+            print(f"\nDashboard at 20,000 people: {wall:.0f} ms wall, {cpu:.0f} ms CPU "
+                  f"(aim < 250 ms: {verdict}).")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

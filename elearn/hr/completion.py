@@ -7,11 +7,14 @@ Flask here.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+import gc
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import wraps
+from typing import TypeVar
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -119,6 +122,30 @@ def _scoped(query, person_id_column, school_ids: set[int] | None,
         select(Person.id).where(Person.school_id.in_(school_ids))))
 
 
+F = TypeVar("F", bound=Callable)
+
+
+def without_cyclic_gc(fn: F) -> F:
+    """Run `fn` with Python's cyclic garbage collector paused.
+
+    Building tens of thousands of small rows triggers collection after collection, each
+    walking the whole heap: half the time of the dashboard at 20,000 people. Memory is still
+    freed by reference counting; the collector resumes afterwards.
+    """
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return wrapper  # type: ignore[return-value]
+
+
+@without_cyclic_gc
 def completion(session: Session, content: Content, cycle: ReviewCycle, today: date,
                school_ids: set[int] | None,
                person_ids: Collection[int] | None = None) -> list[PersonCompletion]:
@@ -160,8 +187,13 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
         .where(Attempt.cycle_id == cycle.id)
         .group_by(Attempt.person_id), Attempt.person_id, school_ids, person_ids)
     activity: dict[int, tuple] = {}
+    started_sets: dict[tuple, frozenset[str]] = {}
     for row in conn.execute(attempts_query).all():
-        started = frozenset(t.id for t, flag in zip(tracks, row[3:], strict=True) if flag)
+        flags = tuple(row[3:])
+        started = started_sets.get(flags)
+        if started is None:
+            started = started_sets[flags] = frozenset(
+                t.id for t, flag in zip(tracks, flags, strict=True) if flag)
         activity[row[0]] = (row[1], row[2], started)
 
     # 3. Completions in the cycle, each with its certificate.
@@ -180,17 +212,19 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
             certificates[pid].append(CertificateLink(track_id, code, revoked_at is not None))
 
     # Few distinct combinations of roles, completions and tracks begun: decide each once.
+    done_sets = {pid: frozenset(ids) for pid, ids in completed.items()}
     decided: dict[tuple, tuple] = {}
     late = today > cycle.review_date
-    no_activity = (None, None, frozenset())
+    nothing: frozenset[str] = frozenset()
+    no_activity = (None, None, nothing)
     rows: list[PersonCompletion] = []
     for pid, (name, email, job, school_id, roles) in people.items():
-        done = frozenset(completed.get(pid, ()))
+        done = done_sets.get(pid, nothing)
         last, best, started = activity.get(pid, no_activity)
-        key = (frozenset(roles), done, started)
+        key = (roles[0] if len(roles) == 1 else tuple(sorted(roles)), done, started)
         verdict = decided.get(key)
         if verdict is None:
-            mine = content.tracks_for_roles(key[0])
+            mine = content.tracks_for_roles(set(roles))
             states = tuple((t.id, track_state(t.id in done, t.id in started)) for t in mine)
             status = overall_state(s for _, s in states)
             verdict = decided[key] = (states, status, tuple(sorted(roles)))
@@ -263,10 +297,11 @@ class Counts:
     not_started: int = 0
     overdue: int = 0
 
-    def add(self, state: TrackState, overdue: bool) -> None:
-        self.people += 1
-        setattr(self, state.key, getattr(self, state.key) + 1)
-        self.overdue += overdue
+    def add(self, state: TrackState, overdue: bool, n: int = 1) -> None:
+        self.people += n
+        setattr(self, state.key, getattr(self, state.key) + n)
+        if overdue:
+            self.overdue += n
 
     @property
     def percent_complete(self) -> int:
@@ -297,16 +332,21 @@ def summarise(rows: Iterable[PersonCompletion], schools: Sequence[tuple[int, str
     def blank(school_id: int, name: str) -> SchoolSummary:
         return SchoolSummary(school_id, name, Counts(), {t.id: Counts() for t in tracks})
 
+    rows = list(rows)
+    # Tally identical (school, state, overdue) combinations first: a handful of keys.
+    overall = Counter((r.school_id, r.status, r.overdue) for r in rows)
+    by_track = Counter((r.school_id, track_id, state, r.overdue and state is not
+                        TrackState.COMPLETE) for r in rows for track_id, state in r.tracks)
     by_school = {sid: blank(sid, name) for sid, name in schools}
     total = blank(0, "All schools")
-    for row in rows:
-        summary = by_school.get(row.school_id)
-        targets = (summary, total) if summary is not None else (total,)
-        for target in targets:
-            target.overall.add(row.status, row.overdue)
-            for track_id, state in row.tracks:
-                target.by_track[track_id].add(state, row.overdue and
-                                              state is not TrackState.COMPLETE)
+    for (school_id, state, overdue), n in overall.items():
+        for target in (by_school.get(school_id), total):
+            if target is not None:
+                target.overall.add(state, overdue, n)
+    for (school_id, track_id, state, overdue), n in by_track.items():
+        for target in (by_school.get(school_id), total):
+            if target is not None and track_id in target.by_track:
+                target.by_track[track_id].add(state, overdue, n)
     return Summary(list(by_school.values()), total)
 
 

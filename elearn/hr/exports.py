@@ -11,7 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from elearn.content.model import Content
-from elearn.hr.completion import PersonCompletion
+from elearn.hr.completion import PersonCompletion, without_cyclic_gc
 from elearn.models import ROLE_LABELS, Role
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,6 +40,7 @@ def _titles(content: Content) -> dict[str, str]:
     return {t.id: t.title for t in content.tracks}
 
 
+@without_cyclic_gc
 def to_csv(rows: Iterable[PersonCompletion], content: Content) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads names with accents correctly."""
     titles = _titles(content)
@@ -52,6 +53,7 @@ def to_csv(rows: Iterable[PersonCompletion], content: Content) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+@without_cyclic_gc
 def to_xlsx(rows: Iterable[PersonCompletion], content: Content,
             title: str = "People") -> bytes:
     """One sheet; text cells are set as explicit strings, never formulas."""

@@ -44,6 +44,7 @@ from elearn.hr.completion import (
     sort_people,
     summarise,
     visible_schools,
+    without_cyclic_gc,
 )
 from elearn.hr.forms import ActionForm, ConfirmImportForm, ImportForm, ReviewForm, RevokeForm
 from elearn.mail import MailSettings
@@ -140,8 +141,13 @@ def _filtered_rows(cycle):
     rows = completion(db.session, content(), cycle, date.today(), narrowed)
     sort = request.args.get("sort") if request.args.get("sort") in SORT_KEYS else "name"
     descending = request.args.get("dir") == "desc"
-    rows = sort_people((r for r in rows if people_filter.matches(r)), sort, descending)
+    rows = _sort_filtered(rows, people_filter, sort, descending)
     return rows, schools, people_filter, query, sort, descending
+
+
+@without_cyclic_gc
+def _sort_filtered(rows, people_filter: PeopleFilter, sort: str, descending: bool):
+    return sort_people((r for r in rows if people_filter.matches(r)), sort, descending)
 
 
 @bp.get("/people")
