@@ -54,13 +54,13 @@ from elearn.models import (
     Attempt,
     Certificate,
     Person,
+    ReviewCycle,
     Role,
     School,
     StaffImport,
     utcnow,
 )
 from elearn.people import PersonError
-from elearn.quiz.attempts import attempts_for
 from elearn.review import ReviewError, record_review
 from elearn.web import content
 
@@ -210,17 +210,20 @@ def person(person_id: int):
         abort(404)
     cycle = current_cycle(db.session)
     row = None
-    attempts: list[Attempt] = []
     if cycle is not None:
         found = completion(db.session, content(), cycle, date.today(), None, {person.id})
         row = found[0] if found else None
-        attempts = attempts_for(db.session, person.id, cycle.id)
-    attempts.sort(key=lambda a: a.started_at, reverse=True)
+    attempts = list(db.session.scalars(
+        select(Attempt).where(Attempt.person_id == person.id)
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc())))
+    cycles = {c.id: c for c in db.session.scalars(select(ReviewCycle).where(
+        ReviewCycle.id.in_({a.cycle_id for a in attempts})))}
     log = reminder_rules.log_for(db.session, person.id)
     senders = {p.id: p.name for p in db.session.scalars(
         select(Person).where(Person.id.in_({r.sent_by_id for r in log if r.sent_by_id})))}
     return render_template(
         "hr/person.html", person=person, cycle=cycle, row=row, attempts=attempts,
+        cycles=cycles,
         units=content().units, track_titles={t.id: t.title for t in content().tracks},
         certificates=my_certificates(db.session, person.id, date.today()),
         reminders=log, senders=senders, kind_labels=reminder_rules.KIND_LABELS,
