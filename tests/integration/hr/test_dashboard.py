@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -269,3 +270,17 @@ def test_number_of_queries_does_not_grow_with_the_number_of_people(
     _grow(db, make_person, progress, 45)
     assert db.session.query(Person).count() == 51
     assert _count_queries(app, db, client, path) == with_5
+
+
+def test_nav_links_completion_for_hr_and_head_teachers_and_review_cycle_for_admins(
+        app, make_person, trust):
+    def nav(person):
+        text = _client(app, person).get("/policy").get_data(as_text=True)
+        return re.sub(r"\s+>", ">", text)
+
+    assert 'href="/hr/">Completion</a>' in nav(trust["b2"])
+    assert 'href="/hr/">Completion</a>' in nav(trust["hr"])
+    admin = make_person(Role.ADMIN, school="central")
+    assert 'href="/hr/cycle">Review cycle</a>' in nav(admin)
+    assert "/hr/" not in nav(trust["a3"])
+    assert _client(app, admin).get("/hr/cycle").status_code == 200
