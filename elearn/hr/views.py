@@ -67,6 +67,7 @@ from elearn.web import content
 bp = Blueprint("hr", __name__, url_prefix="/hr", template_folder="templates")
 
 PAGE_SIZE = 50
+ROLE_FILTERS = (Role.STAFF, Role.LEADER, Role.GOVERNOR)
 VIEWERS = (Role.HR, Role.LEADER)
 IMPORT_HOURS = 24
 
@@ -83,10 +84,6 @@ def _scope() -> set[int] | None:
 def _in_scope(school_id: int) -> bool:
     scope = _scope()
     return scope is None or school_id in scope
-
-
-def _is_hr() -> bool:
-    return current_user.has_role(Role.HR)
 
 
 # Completion dashboard -------------------------------------------------------------------
@@ -128,9 +125,6 @@ def _filters(schools: list[tuple[int, str]]) -> tuple[PeopleFilter, dict[str, st
         if value:
             query[key] = value
     return PeopleFilter(school_id, role, track, status, search), query
-
-
-ROLE_FILTERS = (Role.STAFF, Role.LEADER, Role.GOVERNOR)
 
 
 def _filtered_rows(cycle):
