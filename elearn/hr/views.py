@@ -97,7 +97,8 @@ def index():
     schools = visible_schools(db.session, scope)
     summary = None
     if cycle is not None:
-        rows = completion(db.session, content(), cycle, date.today(), scope)
+        rows = completion(db.session, content(), cycle, date.today(), scope,
+                          activity_and_scores=False)
         summary = summarise(rows, schools, content().tracks)
         # The central team appears only when someone there has training to do.
         summary.schools = [s for s in summary.schools if s.overall.people or len(schools) == 1]
