@@ -149,20 +149,22 @@ def without_cyclic_gc(fn: F) -> F:
 def completion(session: Session, content: Content, cycle: ReviewCycle, today: date,
                school_ids: set[int] | None,
                person_ids: Collection[int] | None = None,
-               activity_and_scores: bool = True) -> list[PersonCompletion]:
+               counts_only: bool = False) -> list[PersonCompletion]:
     """Every active person in the schools given (None: all) who has training to do, with
     their state per track in the cycle. Four queries (school names, people, attempts,
     completions), whatever the number of people;
-    `person_ids` narrows them to a few people; without `activity_and_scores` (counts only)
-    the last activity and best score are left out, which makes the attempts query cheaper."""
+    `person_ids` narrows them to a few people. With `counts_only` (enough for summaries)
+    names, emails, job titles, last activity and best scores are left empty, which makes
+    the queries cheaper."""
     # Core-level execution: plain rows, none of the ORM's per-row bookkeeping.
     conn = session.connection()
     school_names = dict(conn.execute(select(School.id, School.name)).all())
 
     # 1. People and their roles: one row per person and role.
+    details = (null(), null(), null()) if counts_only else (
+        Person.name, Person.email, Person.job_title)
     people_query = (
-        select(Person.id, Person.name, Person.email, Person.job_title, Person.school_id,
-               PersonRole.role)
+        select(Person.id, *details, Person.school_id, PersonRole.role)
         .join(PersonRole, PersonRole.person_id == Person.id)
         .where(Person.active.is_(True)))
     if school_ids is not None:
@@ -182,7 +184,7 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
     tracks = content.tracks
     started_columns = [
         func.max(case((Attempt.unit_id.in_(t.unit_ids), 1), else_=0)) for t in tracks]
-    if activity_and_scores:
+    if not counts_only:
         attempts_query = (
             select(Attempt.person_id, func.max(Attempt.last_activity_at),
                    func.max(AttemptResult.percent), *started_columns)

@@ -98,7 +98,7 @@ def index():
     summary = None
     if cycle is not None:
         rows = completion(db.session, content(), cycle, date.today(), scope,
-                          activity_and_scores=False)
+                          counts_only=True)
         summary = summarise(rows, schools, content().tracks)
         # The central team appears only when someone there has training to do.
         summary.schools = [s for s in summary.schools if s.overall.people or len(schools) == 1]

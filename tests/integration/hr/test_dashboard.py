@@ -37,6 +37,14 @@ def test_completion_gives_each_persons_state_per_track(db, cycle, trust):
     assert [c.track_id for c in rows["Alice Able"].certificates] == ["staff"]
 
 
+def test_counts_only_gives_the_same_states_without_the_details(db, cycle, trust):
+    full = completion(db.session, content(), cycle, date.today(), None)
+    counts = completion(db.session, content(), cycle, date.today(), None, counts_only=True)
+    assert [(r.id, r.school_id, r.tracks, r.status, r.overdue) for r in counts] == [
+        (r.id, r.school_id, r.tracks, r.status, r.overdue) for r in full]
+    assert {r.name for r in counts} == {None} and {r.best_percent for r in counts} == {None}
+
+
 def test_overview_shows_the_figures_per_school_and_the_trust_total(app, trust):
     page = _client(app, trust["hr"]).get("/hr/")
     assert page.status_code == 200
