@@ -114,6 +114,107 @@ def content_coverage() -> None:
     click.echo("\nEvery requirement clause is assessed in every track it applies to.")
 
 
+@people_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--deactivate-leavers", is_flag=True,
+              help="Deactivate people of the schools in the file who are not in it.")
+@click.option("--yes", is_flag=True, help="Import without asking for confirmation.")
+def people_import(file: Path, deactivate_leavers: bool, yes: bool) -> None:
+    """Import people from a CSV (name,email,school,roles[,job_title]); all or nothing.
+
+    Prints the preview (added, changed, deactivated); nothing is written unless every row is
+    valid and you confirm. New people are emailed an invitation to set their password.
+    """
+    from elearn.auth.tokens import INVITE
+    from elearn.auth.views import send_password_link
+    from elearn.hr.importing import apply_import, decode, plan_import
+
+    try:
+        text = decode(file.read_bytes())
+    except PersonError as exc:
+        raise click.ClickException(str(exc)) from exc
+    plan = plan_import(db.session, text, None, deactivate_leavers)
+    if not plan.ok:
+        for error in plan.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(f"Nothing imported: {len(plan.errors)} problem(s).")
+    for row in plan.adds:
+        click.echo(f"add     line {row.line}: {row.name} <{row.email}>, {row.school_name}, "
+                   + "; ".join(sorted(r.value for r in row.roles)))
+    for change in plan.changes:
+        click.echo(f"change  line {change.row.line}: {change.row.name} <{change.row.email}>: "
+                   + "; ".join(change.what))
+    for leaver in plan.leavers:
+        click.echo(f"leaver  {leaver.name} <{leaver.email}>, {leaver.school_name}")
+    click.echo(f"Preview: {plan.summary()}.")
+    if not plan.has_work:
+        click.echo("Nothing to do.")
+        return
+    if not yes and not (sys.stdin.isatty() and click.confirm("Import?", default=False)):
+        click.echo("Not imported (use --yes to import without a prompt).")
+        return
+    added = apply_import(db.session, plan)
+    db.session.commit()
+    with current_app.test_request_context():
+        for person in added:
+            send_password_link(person, INVITE)
+    click.echo(f"Imported: {len(plan.adds)} added (invited), {len(plan.changes)} changed, "
+               f"{len(plan.leavers)} deactivated.")
+
+
+reminders_cli = AppGroup("reminders", help="Reminder emails to people not yet complete.")
+
+
+@reminders_cli.command("send")
+@click.option("--dry-run", is_flag=True, help="List who would be reminded; send nothing.")
+def reminders_send(dry_run: bool) -> None:
+    """Email the reminders due today (30, 14, 7, 1 days before the review date, and once
+    when overdue). Run it daily from cron; each reminder goes at most once per person."""
+    from elearn.cycles import current_cycle
+    from elearn.hr import reminders
+    from elearn.mail import MailSettings
+    from elearn.models import utcnow
+
+    cycle = current_cycle(db.session)
+    if cycle is None:
+        click.echo("No review cycle is open; no reminders sent.")
+        return
+    today = date.today()
+    content = current_app.extensions["elearn_content"]
+    due = reminders.due_reminders(db.session, content, cycle, today)
+    if dry_run:
+        for r in due:
+            click.echo(f"would send {r.kind:8} {r.person.name} <{r.person.email}>, "
+                       f"{r.person.school_name}")
+        click.echo(f"{len(due)} reminder(s) due; none sent (dry run).")
+        return
+    kept = reminders.record(db.session, cycle, due, utcnow())
+    if kept:
+        from elearn.audit import record as audit_record
+
+        audit_record(db.session, "reminders-sent", actor_id=None, address="cli",
+                     subject=f"cycle:{cycle.id}",
+                     people=[r.person.id for r in kept], kinds=sorted({r.kind for r in kept}))
+    db.session.commit()
+    sent, failed = reminders.deliver(
+        MailSettings.from_config(current_app.config), kept, cycle, content, today,
+        current_app.config["TRUST_NAME"], current_app.config["BASE_URL"])
+    if failed:
+        reminders.forget(db.session, [r.log_id for r, _ in failed])
+        db.session.commit()
+    stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S")
+    for r in sent:
+        click.echo(f"{stamp} sent   {r.kind:8} {r.person.name} <{r.person.email}>, "
+                   f"{r.person.school_name}")
+    for r, why in failed:
+        click.echo(f"{stamp} FAILED {r.kind:8} {r.person.name} <{r.person.email}>: {why}",
+                   err=True)
+    click.echo(f"{stamp} {len(sent)} reminder(s) sent, {len(failed)} failed "
+               f"({(cycle.review_date - today).days} days to the review date).")
+    if failed:
+        sys.exit(1)
+
+
 review_cli = AppGroup("review", help="Policy reviews and review cycles.")
 
 
@@ -174,5 +275,5 @@ def privacy_purge(dry_run: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (demo_cli, people_cli, content_cli, review_cli, privacy_cli):
+    for group in (demo_cli, people_cli, content_cli, review_cli, privacy_cli, reminders_cli):
         app.cli.add_command(group)

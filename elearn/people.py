@@ -50,22 +50,39 @@ def find_by_email(session: Session, email: str) -> Person | None:
     return session.scalar(select(Person).where(Person.email == email.strip().lower()))
 
 
-def add_person(session: Session, new: NewPerson) -> Person:
-    """Validate and add one person; nothing is added when any field is wrong."""
-    name = " ".join(new.name.split())
+def clean_name(raw: str) -> str:
+    """A person's name with spaces tidied, or PersonError."""
+    name = " ".join(raw.split())
     if not name:
         raise PersonError("A name is required.")
     if len(name) > 200:
         raise PersonError("A name may be at most 200 characters.")
+    return name
+
+
+def clean_job_title(raw: str | None) -> str | None:
+    job_title = " ".join((raw or "").split()) or None
+    if job_title is not None and len(job_title) > 200:
+        raise PersonError("A job title may be at most 200 characters.")
+    return job_title
+
+
+def unknown_school(name: str) -> PersonError:
+    return PersonError(f"'{name}' is not a school of the Trust.")
+
+
+def add_person(session: Session, new: NewPerson) -> Person:
+    """Validate and add one person; nothing is added when any field is wrong."""
+    name = clean_name(new.name)
     email = normalise_email(new.email)
     roles = parse_roles(new.roles)
+    job_title = clean_job_title(new.job_title)
     school = session.scalar(select(School).where(School.name == new.school.strip()))
     if school is None:
-        raise PersonError(f"'{new.school}' is not a school of the Trust.")
+        raise unknown_school(new.school)
     if find_by_email(session, email) is not None:
         raise PersonError(f"Someone with the email {email} already exists.")
-    person = Person(name=name, email=email, school=school,
-                    job_title=(new.job_title or "").strip() or None)
+    person = Person(name=name, email=email, school=school, job_title=job_title)
     person.set_roles(roles)
     session.add(person)
     return person

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextvars
+import email
+import email.policy
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from helpers import PASSWORD, POSTGRES_URL, sign_in
+from helpers import PASSWORD, POSTGRES_URL, free_port, sign_in
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -168,3 +171,30 @@ def signed_in(client, make_person):
 
     return make
 
+
+class MailCollector:
+    """An aiosmtpd handler keeping every message the app sends."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content,
+                                                      policy=email.policy.default))
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def mail_server(app):
+    """A real SMTP server on 127.0.0.1; the app sends its mail there."""
+    collector = MailCollector()
+    port = free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield collector
+    controller.stop()
+    app.config.update(MAIL_SERVER=None)

@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 
 from elearn.extensions import db as _db
@@ -68,3 +69,51 @@ def gunicorn(app, workers: int = 4, timeout: int = 60):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+class _Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables: list[dict] = []
+        self._cell: list[str] | None = None
+        self._in_caption = False
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "span" and ("visually-hidden" in (dict(attrs).get("class") or "")
+                              or self._hidden):
+            self._hidden += 1
+        elif tag == "table":
+            self.tables.append({"caption": "", "rows": []})
+        elif tag == "caption":
+            self._in_caption = True
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "span" and self._hidden:
+            self._hidden -= 1
+        elif tag == "caption":
+            self._in_caption = False
+        elif tag in ("td", "th") and self._cell is not None:
+            self.tables[-1]["rows"][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._in_caption:
+            self.tables[-1]["caption"] += data
+        if self._cell is not None and not self._hidden:
+            self._cell.append(data)
+
+
+def table(response, caption: str) -> list[list[str]]:
+    """The rows (visible cell texts) of the table whose caption
+    contains `caption`."""
+    parser = _Tables()
+    parser.feed(response.get_data(as_text=True))
+    for t in parser.tables:
+        if caption in t["caption"]:
+            return t["rows"]
+    raise AssertionError(f"no table captioned {caption!r}")

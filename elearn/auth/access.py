@@ -38,9 +38,27 @@ def hr_school_ids(person) -> set[int] | None:
     return None if person.school.is_central else {person.school_id}
 
 
+def visible_school_ids(person) -> set[int] | None:
+    """Schools whose people's training this person may see: the one scoping rule.
+
+    None means every school (HR in the Trust's central team); HR elsewhere and head teachers
+    and DSLs (`leader`) see their own school; everyone else sees none (an empty set).
+    """
+    scope = hr_school_ids(person)
+    if scope is None:
+        return None
+    if person.has_role(Role.LEADER):
+        scope = scope | {person.school_id}
+    return scope
+
+
+def can_see_school(viewer, school_id: int) -> bool:
+    scope = visible_school_ids(viewer)
+    return scope is None or school_id in scope
+
+
 def can_see_person(viewer, person) -> bool:
-    """Oneself; HR within their scope. Everyone else sees nothing of another person."""
+    """Oneself; HR and head teachers within their scope. Nobody else sees another person."""
     if viewer.id == person.id:
         return True
-    scope = hr_school_ids(viewer)
-    return scope is None or person.school_id in scope
+    return can_see_school(viewer, person.school_id)

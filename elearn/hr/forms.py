@@ -1,9 +1,10 @@
-"""HR forms: recording a policy review, revoking a certificate."""
+"""HR forms: recording a policy review, revoking a certificate, importing staff."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -28,3 +29,22 @@ class RevokeForm(FlaskForm):
 class LeaverForm(FlaskForm):
     left_on = DateField("Last day at the Trust", validators=[
         DataRequired("Enter the leaver's last day, for example 2026-07-31.")])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", validators=[
+        FileRequired("Choose the CSV file to import.")],
+        description="Columns: name, email, school, roles (separated by ; or ,), and "
+                    "optionally job_title. The first line names the columns.")
+    deactivate_leavers = BooleanField(
+        "Deactivate leavers",
+        description="People of the schools in the file who are not in it are deactivated "
+                    "and signed out. Their records and certificates are kept.")
+
+
+class ConfirmImportForm(FlaskForm):
+    digest = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF check (send a reminder)."""

@@ -1,18 +1,26 @@
-"""HR: the review cycle, recording a review, certificates by school, revocation."""
+"""HR and head teachers: completion dashboard, people, exports, staff import, reminders,
+and (HR) the review cycle, certificates by school and revocation.
+
+Every view: load → check access (visible_school_ids, the one scoping rule) → act → commit
+once; emails go after the commit.
+"""
 
 from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, timedelta
+from math import ceil
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -20,45 +28,429 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from elearn import privacy
-from elearn.auth.access import can_see_person, hr_school_ids, roles_required
+from elearn.auth.access import can_see_person, hr_school_ids, roles_required, visible_school_ids
+from elearn.auth.tokens import INVITE
 from elearn.certification import codes
-from elearn.certification.services import CertificateError, revoke
+from elearn.certification.services import CertificateError, my_certificates, revoke
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
-from elearn.hr.forms import LeaverForm, ReviewForm, RevokeForm
-from elearn.models import Certificate, Person, Role, School, utcnow
+from elearn.hr import exports, importing
+from elearn.hr import reminders as reminder_rules
+from elearn.hr.completion import (
+    SORT_KEYS,
+    STATUS_FILTERS,
+    PeopleFilter,
+    TrackState,
+    completion,
+    sort_people,
+    summarise,
+    visible_schools,
+    without_cyclic_gc,
+)
+from elearn.hr.forms import (
+    ActionForm,
+    ConfirmImportForm,
+    ImportForm,
+    LeaverForm,
+    ReviewForm,
+    RevokeForm,
+)
+from elearn.mail import MailSettings
+from elearn.models import (
+    MANUAL,
+    ROLE_LABELS,
+    Attempt,
+    Certificate,
+    Person,
+    ReviewCycle,
+    Role,
+    School,
+    StaffImport,
+    utcnow,
+)
+from elearn.people import PersonError
 from elearn.review import ReviewError, record_review
 from elearn.web import audit, content
 
 bp = Blueprint("hr", __name__, url_prefix="/hr", template_folder="templates")
 
-
-def _visible_schools() -> list[School]:
-    scope = hr_school_ids(current_user)
-    query = select(School).order_by(School.is_central, School.name)
-    if scope is not None:
-        query = query.where(School.id.in_(scope))
-    return list(db.session.scalars(query))
+PAGE_SIZE = 50
+ROLE_FILTERS = (Role.STAFF, Role.LEADER, Role.GOVERNOR)
+VIEWERS = (Role.HR, Role.LEADER)
+IMPORT_HOURS = 24
 
 
-def _page(review_form: ReviewForm | None = None, revoke_form: RevokeForm | None = None,
-          status: int = 200):
+@bp.app_template_filter("short_date")
+def short_date(value) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _scope() -> set[int] | None:
+    return visible_school_ids(current_user)
+
+
+def _in_scope(school_id: int) -> bool:
+    scope = _scope()
+    return scope is None or school_id in scope
+
+
+# Completion dashboard -------------------------------------------------------------------
+
+
+@bp.get("/")
+@roles_required(*VIEWERS)
+def index():
+    cycle = current_cycle(db.session)
+    scope = _scope()
+    schools = visible_schools(db.session, scope)
+    summary = None
+    if cycle is not None:
+        rows = completion(db.session, content(), cycle, date.today(), scope,
+                          counts_only=True)
+        summary = summarise(rows, schools, content().tracks)
+        # The central team appears only when someone there has training to do.
+        summary.schools = [s for s in summary.schools if s.overall.people or len(schools) == 1]
+    return render_template(
+        "hr/overview.html", cycle=cycle, summary=summary,
+        deadline=deadline(cycle, date.today()) if cycle else None,
+        tracks=content().tracks, trust_wide=scope is None)
+
+
+def _filters(schools: list[tuple[int, str]]) -> tuple[PeopleFilter, dict[str, str]]:
+    """The filters in the query string; values that mean nothing are ignored, a school
+    outside the viewer's scope answers 404."""
+    args = request.args
+    query: dict[str, str] = {}
+    school_id = args.get("school", type=int)
+    if school_id is not None:
+        if school_id not in {sid for sid, _ in schools}:
+            abort(404)
+        query["school"] = str(school_id)
+    role = args.get("role") if args.get("role") in {r.value for r in ROLE_FILTERS} else None
+    track = args.get("track") if args.get("track") in {t.id for t in content().tracks} else None
+    status = args.get("status") if args.get("status") in STATUS_FILTERS else None
+    search = " ".join(args.get("q", "").split())[:100] or None
+    for key, value in (("role", role), ("track", track), ("status", status), ("q", search)):
+        if value:
+            query[key] = value
+    return PeopleFilter(school_id, role, track, status, search), query
+
+
+def _filtered_rows(cycle):
+    scope = _scope()
+    schools = visible_schools(db.session, scope)
+    people_filter, query = _filters(schools)
+    narrowed = {people_filter.school_id} if people_filter.school_id is not None else scope
+    rows = completion(db.session, content(), cycle, date.today(), narrowed)
+    sort = request.args.get("sort") if request.args.get("sort") in SORT_KEYS else "name"
+    descending = request.args.get("dir") == "desc"
+    rows = _sort_filtered(rows, people_filter, sort, descending)
+    return rows, schools, people_filter, query, sort, descending
+
+
+@without_cyclic_gc
+def _sort_filtered(rows, people_filter: PeopleFilter, sort: str, descending: bool):
+    return sort_people((r for r in rows if people_filter.matches(r)), sort, descending)
+
+
+@bp.get("/people")
+@roles_required(*VIEWERS)
+def people():
+    cycle = current_cycle(db.session)
+    if cycle is None:
+        return render_template("hr/people.html", cycle=None, schools=[], rows=[])
+    rows, schools, people_filter, query, sort, descending = _filtered_rows(cycle)
+    pages = max(1, ceil(len(rows) / PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    school_name = dict(schools).get(people_filter.school_id)
+    return render_template(
+        "hr/people.html", cycle=cycle, deadline=deadline(cycle, date.today()),
+        rows=shown, total=len(rows), first=(page - 1) * PAGE_SIZE + 1, page=page,
+        pages=pages, schools=schools, school_name=school_name, filters=people_filter,
+        query=query, sort=sort, descending=descending, tracks=content().tracks,
+        track_titles={t.id: t.title for t in content().tracks}, roles=ROLE_FILTERS,
+        statuses=STATUS_FILTERS, remind_form=ActionForm(),
+        incomplete=sum(r.status is not TrackState.COMPLETE for r in rows))
+
+
+def _export_name(cycle, extension: str) -> str:
+    return f"training-completion-{cycle.review_date}-{date.today()}.{extension}"
+
+
+@bp.get("/people.csv")
+@roles_required(*VIEWERS)
+def people_csv():
+    cycle = current_cycle(db.session) or abort(404)
+    rows = _filtered_rows(cycle)[0]
+    _audit_export("csv", len(rows))
+    return _download(exports.to_csv(rows, content()), "text/csv; charset=utf-8",
+                     _export_name(cycle, "csv"))
+
+
+@bp.get("/people.xlsx")
+@roles_required(*VIEWERS)
+def people_xlsx():
+    cycle = current_cycle(db.session) or abort(404)
+    rows = _filtered_rows(cycle)[0]
+    _audit_export("xlsx", len(rows))
+    return _download(
+        exports.to_xlsx(rows, content()),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _export_name(cycle, "xlsx"))
+
+
+def _audit_export(kind: str, count: int) -> None:
+    audit("export-people", None, format=kind, rows=count,
+          filters={k: v for k, v in request.args.items() if v})
+    db.session.commit()
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/people/<int:person_id>")
+@roles_required(*VIEWERS)
+def person(person_id: int):
+    person = db.session.get(Person, person_id)
+    if person is None or not _in_scope(person.school_id):
+        abort(404)
+    cycle = current_cycle(db.session)
+    row = None
+    if cycle is not None:
+        found = completion(db.session, content(), cycle, date.today(), None, {person.id})
+        row = found[0] if found else None
+    attempts = list(db.session.scalars(
+        select(Attempt).where(Attempt.person_id == person.id)
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc())))
+    cycles = {c.id: c for c in db.session.scalars(select(ReviewCycle).where(
+        ReviewCycle.id.in_({a.cycle_id for a in attempts})))}
+    log = reminder_rules.log_for(db.session, person.id)
+    senders = {p.id: p.name for p in db.session.scalars(
+        select(Person).where(Person.id.in_({r.sent_by_id for r in log if r.sent_by_id})))}
+    return render_template(
+        "hr/person.html", person=person, cycle=cycle, row=row, attempts=attempts,
+        cycles=cycles,
+        units=content().units, track_titles={t.id: t.title for t in content().tracks},
+        certificates=my_certificates(db.session, person.id, date.today()),
+        reminders=log, senders=senders, kind_labels=reminder_rules.KIND_LABELS,
+        remind_form=ActionForm(), role_labels=ROLE_LABELS,
+        leaver_form=LeaverForm() if current_user.has_role(Role.HR)
+        and person.id != current_user.id and person.erased_at is None else None,
+        retention_days=current_app.config["RETENTION_DAYS"])
+
+
+# Reminders sent by hand -----------------------------------------------------------------
+
+
+def _send_reminders(cycle, rows, by: Person) -> tuple[int, list[str]]:
+    """Log a manual reminder for each row, commit, then email; failures leave the log."""
+    today = date.today()
+    kept = reminder_rules.record(
+        db.session, cycle, [reminder_rules.Reminder(r, MANUAL) for r in rows], utcnow(), by.id)
+    audit("reminders-sent", f"cycle:{cycle.id}", kind=MANUAL,
+          people=[r.person.id for r in kept])
+    db.session.commit()
+    sent, failed = reminder_rules.deliver(
+        MailSettings.from_config(current_app.config), kept, cycle, content(), today,
+        current_app.config["TRUST_NAME"], current_app.config["BASE_URL"])
+    if failed:
+        reminder_rules.forget(db.session, [r.log_id for r, _ in failed])
+        db.session.commit()
+        for reminder, why in failed:
+            current_app.logger.warning("reminder to %s failed: %s", reminder.person.email, why)
+    return len(sent), [r.person.name for r, _ in failed]
+
+
+def _flash_sent(sent: int, failed: list[str], where: str) -> None:
+    if sent:
+        flash(f"Reminder sent to {sent} {'person' if sent == 1 else 'people'}{where}.",
+              "success")
+    if failed:
+        flash("The reminder could not be emailed to " + ", ".join(failed) + ". The mail "
+              "server did not accept it; try again later.", "error")
+
+
+@bp.post("/people/<int:person_id>/remind")
+@roles_required(Role.HR)
+def remind_person(person_id: int):
+    person = db.session.get(Person, person_id)
+    cycle = current_cycle(db.session)
+    if person is None or cycle is None or not _in_scope(person.school_id):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        found = completion(db.session, content(), cycle, date.today(), None, {person.id})
+        if not found or found[0].status is TrackState.COMPLETE:
+            flash(f"{person.name} has no training left to do in this review cycle, so no "
+                  "reminder was sent.", "info")
+        else:
+            sent, failed = _send_reminders(cycle, found, db.session.get(Person, current_user.id))
+            _flash_sent(sent, failed, "")
+    return redirect(url_for("hr.person", person_id=person.id))
+
+
+@bp.post("/schools/<int:school_id>/remind")
+@roles_required(Role.HR)
+def remind_school(school_id: int):
+    school = db.session.get(School, school_id)
+    cycle = current_cycle(db.session)
+    if school is None or cycle is None or not _in_scope(school_id):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        rows = [r for r in completion(db.session, content(), cycle, date.today(), {school_id})
+                if r.status is not TrackState.COMPLETE]
+        if not rows:
+            flash(f"Everyone at {school.name} has completed their training; no reminders "
+                  "were sent.", "info")
+        else:
+            sent, failed = _send_reminders(cycle, rows, db.session.get(Person, current_user.id))
+            _flash_sent(sent, failed, f" at {school.name} who had not completed their training")
+    back = request.form.get("back")
+    if back == "people":
+        return redirect(url_for("hr.people", school=school_id, status="incomplete"))
+    return redirect(url_for("hr.index"))
+
+
+# Staff import ---------------------------------------------------------------------------
+
+
+def _import_scope() -> set[int] | None:
+    return hr_school_ids(current_user)
+
+
+def _upload(upload_id: int) -> StaffImport:
+    upload = db.session.get(StaffImport, upload_id)
+    if upload is None or upload.uploaded_by_id != current_user.id:
+        abort(404)
+    return upload
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(Role.HR)
+def import_staff():
+    form = ImportForm()
+    errors: list[importing.RowError] = []
+    if form.validate_on_submit():
+        data = form.file.data.read(importing.MAX_BYTES + 1)
+        try:
+            if len(data) > importing.MAX_BYTES:
+                raise PersonError("The file is larger than 10 MB. Split it by school.")
+            text = importing.decode(data)
+        except PersonError as exc:
+            errors = [importing.RowError(None, str(exc))]
+        else:
+            plan = importing.plan_import(db.session, text, _import_scope(),
+                                         form.deactivate_leavers.data, current_user.id)
+            errors = plan.errors
+            if plan.ok:
+                upload = StaffImport(uploaded_by_id=current_user.id, text=text,
+                                     filename=(form.file.data.filename or "staff.csv")[:255],
+                                     deactivate_leavers=form.deactivate_leavers.data)
+                db.session.add(upload)
+                db.session.commit()
+                return redirect(url_for("hr.import_preview", upload_id=upload.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("hr/import.html", form=form, errors=errors,
+                           max_errors=200), status
+
+
+def _plan_for(upload: StaffImport) -> importing.ImportPlan:
+    return importing.plan_import(db.session, upload.text, _import_scope(),
+                                 upload.deactivate_leavers, current_user.id)
+
+
+@bp.get("/import/<int:upload_id>")
+@roles_required(Role.HR)
+def import_preview(upload_id: int):
+    upload = _upload(upload_id)
+    plan = None if upload.applied_at else _plan_for(upload)
+    form = ConfirmImportForm(digest=plan.digest() if plan else "")
+    return render_template("hr/import_preview.html", upload=upload, plan=plan, form=form,
+                           expired=_expired(upload))
+
+
+def _expired(upload: StaffImport) -> bool:
+    return utcnow() - upload.uploaded_at > timedelta(hours=IMPORT_HOURS)
+
+
+@bp.post("/import/<int:upload_id>")
+@roles_required(Role.HR)
+def import_confirm(upload_id: int):
+    upload = _upload(upload_id)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit() or upload.applied_at or _expired(upload):
+        return redirect(url_for("hr.import_preview", upload_id=upload.id))
+    # Validated again now: the database may have changed since the preview.
+    plan = _plan_for(upload)
+    if not plan.ok or plan.digest() != form.digest.data:
+        flash("The people records changed since this preview was made. Check the preview "
+              "again before confirming.", "error")
+        return render_template("hr/import_preview.html", upload=upload, plan=plan,
+                               form=ConfirmImportForm(digest=plan.digest()),
+                               expired=False), 409
+    added = importing.apply_import(db.session, plan)
+    upload.applied_at = utcnow()
+    upload.summary = (f"{len(plan.adds)} added, {len(plan.changes)} changed, "
+                      f"{len(plan.leavers)} deactivated, {plan.unchanged} unchanged.")
+    db.session.flush()
+    audit("staff-imported", f"import:{upload.id}", summary=upload.summary,
+          added=[p.id for p in added], deactivated=[x.person_id for x in plan.leavers])
+    for change in plan.changes:  # role and detail changes, one event per person
+        audit("person-changed", f"person:{change.person_id}", changes=list(change.what),
+              via=f"import:{upload.id}")
+    db.session.commit()
+    failed = _invite(added)
+    flash(f"Import done: {upload.summary} Invitations were emailed to "
+          f"{len(added) - len(failed)} new {'person' if len(added) == 1 else 'people'}.",
+          "success")
+    if failed:
+        flash("The invitation could not be emailed to " + ", ".join(failed) + ".", "error")
+    return redirect(url_for("hr.import_preview", upload_id=upload.id))
+
+
+def _invite(people: list[Person]) -> list[str]:
+    """Email each new person their invitation; returns the names it failed for."""
+    from elearn.auth.views import send_password_link
+
+    failed = []
+    for new_person in people:
+        try:
+            send_password_link(new_person, INVITE)
+        except OSError as exc:
+            current_app.logger.warning("invitation to %s failed: %s", new_person.email, exc)
+            failed.append(new_person.name)
+    return failed
+
+
+# Review cycle and certificates ----------------------------------------------------------
+
+
+def _cycle_page(review_form: ReviewForm | None = None, revoke_form: RevokeForm | None = None,
+                status: int = 200):
     cycle = current_cycle(db.session)
     policy = content().policy
     if review_form is None:
         review_form = ReviewForm(version=policy.version)
+    scope = hr_school_ids(current_user)
+    schools = [s for s in db.session.scalars(select(School).order_by(School.is_central,
+                                                                     School.name))
+               if scope is None or s.id in scope]
     return render_template(
-        "hr/index.html", cycle=cycle,
+        "hr/cycle.html", cycle=cycle,
         deadline=deadline(cycle, date.today()) if cycle else None,
-        schools=_visible_schools(), review_form=review_form,
+        schools=schools, review_form=review_form,
         revoke_form=revoke_form or RevokeForm(), policy=policy,
         can_record=current_user.has_role(Role.HR, Role.ADMIN)), status
 
 
-@bp.get("/")
+@bp.get("/cycle")
 @roles_required(Role.HR, Role.ADMIN)
-def index():
-    return _page()
+def cycle_page():
+    return _cycle_page()
 
 
 @bp.post("/review")
@@ -81,17 +473,16 @@ def record():
             db.session.commit()
             flash(f"Review recorded. A new review cycle is open: everyone must complete their "
                   f"training by {cycle.review_date.day} {cycle.review_date:%B %Y}.", "success")
-            return redirect(url_for("hr.index"))
-    return _page(review_form=form, status=422)
+            return redirect(url_for("hr.cycle_page"))
+    return _cycle_page(review_form=form, status=422)
 
 
 @bp.get("/schools/<int:school_id>/certificates.zip")
 @roles_required(Role.HR)
 def school_certificates(school_id: int):
-    scope = hr_school_ids(current_user)
     school = db.session.get(School, school_id)
     cycle = current_cycle(db.session)
-    if school is None or cycle is None or (scope is not None and school_id not in scope):
+    if school is None or cycle is None or not _in_scope(school_id):
         abort(404)
     certificates = db.session.scalars(
         select(Certificate).join(Person, Person.id == Certificate.person_id)
@@ -119,8 +510,7 @@ def revoke_certificate():
         certificate = db.session.scalar(select(Certificate).where(Certificate.code == code)
                                         ) if code else None
         holder = db.session.get(Person, certificate.person_id) if certificate else None
-        scope = hr_school_ids(current_user)
-        if holder is None or (scope is not None and holder.school_id not in scope):
+        if holder is None or not _in_scope(holder.school_id):
             form.code.errors = ["No certificate with this number is yours to revoke."]
         else:
             try:
@@ -134,9 +524,9 @@ def revoke_certificate():
                 db.session.commit()
                 flash(f"Certificate {codes.display(certificate.code)} of "
                       f"{certificate.holder_name} is revoked.", "success")
-                return redirect(url_for("hr.index"))
+                return redirect(url_for("hr.cycle_page"))
     current_app.logger.info("revoke refused: %s", form.errors)
-    return _page(revoke_form=form, status=422)
+    return _cycle_page(revoke_form=form, status=422)
 
 
 @bp.post("/people/<int:person_id>/leaver")
@@ -148,15 +538,15 @@ def mark_leaver(person_id: int):
     form = LeaverForm()
     if not form.validate_on_submit():
         flash("Enter the leaver's last day, for example 2026-07-31.", "error")
-        return redirect(url_for("hr.index"))
+        return redirect(url_for("hr.person", person_id=person.id))
     try:
         privacy.mark_leaver(person, form.left_on.data)
     except privacy.PrivacyError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("hr.index"))
+        return redirect(url_for("hr.person", person_id=person.id))
     audit("leaver-marked", f"person:{person.id}", left_on=form.left_on.data.isoformat())
     db.session.commit()
     days = current_app.config["RETENTION_DAYS"]
     flash(f"{person.name} is marked as a leaver and can no longer sign in. Their personal "
           f"details will be erased {days} days after {form.left_on.data:%d %B %Y}.", "success")
-    return redirect(url_for("hr.index"))
+    return redirect(url_for("hr.person", person_id=person.id))

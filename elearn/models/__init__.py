@@ -4,6 +4,7 @@ from elearn.models.audit import AuditEvent
 from elearn.models.base import Base, utcnow
 from elearn.models.certificates import Certificate
 from elearn.models.cycles import ReviewCycle
+from elearn.models.imports import StaffImport
 from elearn.models.people import (
     ROLE_LABELS,
     LoginFailure,
@@ -14,10 +15,11 @@ from elearn.models.people import (
     School,
     UsedToken,
 )
+from elearn.models.reminders import MANUAL, ReminderLog
 from elearn.models.training import Answer, Attempt, AttemptResult, Completion
 
 __all__ = [
     "AuditEvent", "Base", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS",
-    "LoginFailure", "Person", "PersonRole", "RateLimitHit", "Role", "School", "UsedToken", "Answer",
-    "Attempt", "AttemptResult", "Completion",
+    "LoginFailure", "Person", "PersonRole", "RateLimitHit", "Role", "School", "UsedToken",
+    "Answer", "Attempt", "AttemptResult", "Completion", "MANUAL", "ReminderLog", "StaffImport",
 ]
