@@ -1,8 +1,11 @@
 """A school-day peak for locust: learners who read between answers, and a synchronised start.
 
-Run through bench/school_day.py, which prepares the trust and the server. Each simulated
-learner signs in, opens a unit, answers its questions with 30 to 90 seconds of reading
-between answers, checks and submits, then moves to the next unit.
+Run through bench/school_day.py, which prepares the trust and the server. The 2,000
+learners sign in over the first SIGN_IN_SECONDS (people arrive at their desks over a few
+minutes); then 500 of them start a unit within the same 10 seconds (a whole staff meeting
+told "do it now"), and the rest start at random over the following two minutes. Each then
+answers its questions with 30 to 90 seconds of reading between answers, checks and
+submits, and moves to the next unit.
 """
 
 from __future__ import annotations
@@ -11,34 +14,57 @@ import itertools
 import os
 import random
 import re
+import time
 
-from locust import HttpUser, LoadTestShape, between, task
+import gevent
+from locust import HttpUser, LoadTestShape, between, events, task
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ANSWER = re.compile(r'name="answer" value="([^"]+)"')
 POSITION = re.compile(r'name="(position-[^"]+)"')
 UNITS = os.environ.get("ELEARN_LOAD_UNITS", "pupil-friend-request").split(",")
 PASSWORD = "correct horse battery"
+USERS = int(os.environ.get("ELEARN_LOAD_USERS", "2000"))
+BURST = int(os.environ.get("ELEARN_LOAD_BURST", "500"))
+SIGN_IN_SECONDS = int(os.environ.get("ELEARN_LOAD_SIGN_IN_SECONDS", "100"))
+SYNC_AT = SIGN_IN_SECONDS + 10  # seconds after the start: the synchronised start begins
 _numbers = itertools.count(1)
+_started = {"at": time.monotonic()}
+
+
+@events.test_start.add_listener
+def _remember_start(**_kwargs) -> None:
+    _started["at"] = time.monotonic()
+
+
+def _sleep_until(offset: float) -> None:
+    gevent.sleep(max(0.0, _started["at"] + offset - time.monotonic()))
 
 
 class Learner(HttpUser):
     wait_time = between(30, 90)  # reading the situation and thinking about each answer
 
     def on_start(self) -> None:
-        self.email = f"learner{next(_numbers)}@example.org"
+        number = next(_numbers)
+        self.email = f"learner{number}@example.org"
+        _sleep_until(random.uniform(0, SIGN_IN_SECONDS))
         page = self.client.get("/sign-in", name="sign-in page")
         self.client.post("/sign-in", name="sign in", data={
             "csrf_token": TOKEN.search(page.text).group(1), "email": self.email,
             "password": PASSWORD})
         self.unit = iter(itertools.cycle(UNITS))
         self.path: str | None = None
-        self._open_unit()
+        if number <= BURST:
+            _sleep_until(SYNC_AT + random.uniform(0, 10))
+            self._open_unit(name="start unit (synchronised)")
+        else:
+            _sleep_until(SYNC_AT + 10 + random.uniform(0, 120))
+            self._open_unit()
 
-    def _open_unit(self) -> None:
+    def _open_unit(self, name: str = "start unit") -> None:
         unit = next(self.unit)
         page = self.client.get(f"/units/{unit}", name="unit page")
-        started = self.client.post(f"/units/{unit}/start", name="start unit",
+        started = self.client.post(f"/units/{unit}/start", name=name,
                                    data={"csrf_token": TOKEN.search(page.text).group(1)})
         self.path = started.url.removeprefix(self.client.base_url)
 
@@ -67,18 +93,11 @@ class Learner(HttpUser):
 
 
 class SchoolDayPeak(LoadTestShape):
-    """500 learners start within 10 seconds, the rest of 2,000 join over the next minute."""
+    """Every learner is spawned at once; each waits for its own moment (see on_start)."""
 
-    total = int(os.environ.get("ELEARN_LOAD_USERS", "2000"))
-    burst = int(os.environ.get("ELEARN_LOAD_BURST", "500"))
-    duration = int(os.environ.get("ELEARN_LOAD_SECONDS", "240"))
+    duration = int(os.environ.get("ELEARN_LOAD_SECONDS", str(SYNC_AT + 10 + 120 + 60)))
 
     def tick(self):
-        t = self.get_run_time()
-        if t < 10:
-            return self.burst, self.burst / 10
-        if t < 70:
-            return self.total, (self.total - self.burst) / 60
-        if t < self.duration:
-            return self.total, 100
+        if self.get_run_time() < self.duration:
+            return USERS, USERS
         return None

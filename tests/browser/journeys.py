@@ -398,40 +398,107 @@ def pass_track_directly(server, email: str, track_id: str) -> list[str]:
     return codes
 
 
-# --- HR dashboard (pages on the HR-dashboard branch; see test_hr.py) ---------------------------
-# Written against the issue's wording; when that branch is merged, align the labels and
-# selectors below with its templates and remove the skip marks in test_hr.py.
+# --- the completion dashboard (elearn/hr: /hr/ overview, /hr/people, exports, import) -------
 
-def hr_filter_dashboard(page, *, school: str | None = None, track: str | None = None,
-                        status: str | None = None) -> None:
-    """On the HR dashboard, choose filters and apply them (a GET form: the URL keeps them)."""
-    for label, value in (("School", school), ("Track", track), ("Status", status)):
+def open_completion(page, shot: str | None = None, *, docs: bool = False) -> None:
+    """From any page: the main nav's "Completion" link (HR and head teachers) → /hr/."""
+    click_to(page, "nav[aria-label=Main] a:has-text('Completion')", shot, docs=docs)
+    assert page.locator("h1").inner_text().startswith("Training completion"), page.url
+
+
+def open_hr_section(page, link: str, shot: str | None = None, *, docs: bool = False) -> None:
+    """A link of the HR sub-navigation: Overview, People, Import staff, Review cycle..."""
+    click_to(page, f"nav.subnav a:text-is('{link}')", shot, docs=docs)
+
+
+def hr_filter_dashboard(page, *, school: str | None = None, role: str | None = None,
+                        track: str | None = None, status: str | None = None,
+                        search: str | None = None, shot: str | None = None) -> None:
+    """On /hr/people, choose filters (by their shown labels) and apply them: a GET form, so
+    the URL keeps them. Reloads the page."""
+    for label, value in (("School", school), ("Role", role), ("Track", track),
+                         ("Status", status)):
         if value is not None:
             page.get_by_label(label, exact=True).select_option(label=value)
-    click_to(page, "main form[method=get] button[type=submit]")
+    if search is not None:
+        page.get_by_label("Name or email", exact=True).fill(search)
+    click_to(page, "form[role=search] button:text-is('Apply filters')", shot)
+
+
+HR_ROWS = """() => {
+  const text = (el) => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll('.visually-hidden, .cell-note').forEach((n) => n.remove());
+    return copy.textContent.replace(/\\s+/g, ' ').trim();
+  };
+  const table = document.querySelector('main table.table-people');
+  if (!table) return [];
+  const headers = [...table.querySelectorAll('thead th')].map(text);
+  return [...table.querySelectorAll('tbody tr')].map((tr) => {
+    const row = {};
+    [...tr.querySelectorAll('th, td')].forEach((cell, i) => { row[headers[i]] = text(cell); });
+    return row;
+  });
+}"""
 
 
 def hr_dashboard_rows(page) -> list[dict[str, str]]:
-    """The dashboard's table as a list of {column header: cell text}."""
-    headers = [_norm(h) for h in page.locator("main table thead th").all_inner_texts()]
-    rows = []
-    for row in page.locator("main table tbody tr").all():
-        cells = [_norm(c) for c in row.locator("th, td").all_inner_texts()]
-        rows.append(dict(zip(headers, cells, strict=False)))
-    return rows
+    """The people table as a list of {column header: cell text}, without the text kept for
+    screen readers (", select to sort") or the job title under the name."""
+    return page.evaluate(HR_ROWS)
 
 
-def hr_export_csv(page, name: str = "dashboard") -> Path:
-    """Download the dashboard, as filtered, as CSV; return where it is saved."""
+def hr_result_count(page) -> str:
+    return _norm(page.locator("p.result-count").inner_text())
+
+
+def hr_export_csv(page, name: str = "people") -> list[dict[str, str]]:
+    """Download the people list, as filtered, through its CSV link; save it under
+    test-output/downloads/<name>.csv and return its rows (header row checked)."""
+    import csv
+    import io
+
+    from elearn.hr.exports import HEADER
+
     with page.expect_download() as info:
-        page.get_by_role("link", name=re.compile("CSV")).click()
+        page.locator("p.downloads").get_by_role("link", name="CSV", exact=True).click()
+    download = info.value
+    assert download.suggested_filename.startswith("training-completion-"), \
+        download.suggested_filename
+    assert download.suggested_filename.endswith(".csv"), download.suggested_filename
     target = OUTPUT / "downloads" / f"{name}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
-    info.value.save_as(target)
-    return target
+    download.save_as(target)
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "the CSV has no UTF-8 byte-order mark for Excel"
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert tuple(lines[0]) == HEADER, lines[0]
+    return [dict(zip(HEADER, line, strict=True)) for line in lines[1:]]
 
 
-def hr_import_staff(page, csv_path: Path) -> None:
-    """Upload a staff file on the import page and submit it; lands on the outcome page."""
-    page.get_by_label(re.compile("file", re.I)).set_input_files(str(csv_path))
-    click_to(page, "main form[enctype='multipart/form-data'] button[type=submit]")
+def hr_import_staff(page, csv_path: Path, shot: str | None = None) -> None:
+    """On /hr/import, choose the file and press "Check the file": lands on the import page
+    again with the problems listed (nothing imported) or on the preview, /hr/import/<id>."""
+    page.get_by_label("CSV file", exact=True).set_input_files(str(csv_path))
+    click_to(page, "main form[enctype='multipart/form-data'] button:text-is('Check the file')",
+             shot)
+
+
+def hr_import_errors(page) -> list[str]:
+    return [_norm(t) for t in page.locator("ul.row-errors li").all_inner_texts()]
+
+
+def people_of_school(server, school_name: str) -> tuple[int, dict[int, tuple[str, str]]]:
+    """(the school's id, {person id: (email, name)} of its active people), from the database."""
+    from sqlalchemy import select
+
+    from elearn.extensions import db
+    from elearn.models import Person, School
+
+    with server.app.app_context():
+        school = db.session.scalar(select(School).where(School.name == school_name))
+        people = {p.id: (p.email, p.name) for p in db.session.scalars(
+            select(Person).where(Person.school_id == school.id, Person.active.is_(True)))}
+        school_id = school.id
+        db.session.remove()
+    return school_id, people

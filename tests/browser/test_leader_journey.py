@@ -1,17 +1,24 @@
-"""A head teacher: the staff track and the leaders' track; the school dashboard (pending)."""
+"""A head teacher: the staff track and the leaders' track; their school's completion
+dashboard, and nothing of another school's."""
 
 from __future__ import annotations
 
-import pytest
 from browser.journeys import (
     arrived,
     download_certificate,
+    hr_dashboard_rows,
+    hr_export_csv,
+    open_completion,
+    open_hr_section,
     pdf_text,
+    people_of_school,
     sign_in,
     take_track,
     track_titles,
     visit,
 )
+
+OTHER_SCHOOL = "Riverside Academy"
 
 
 def test_head_teacher_handles_the_leaders_track(page, live_server):
@@ -32,22 +39,37 @@ def test_head_teacher_handles_the_leaders_track(page, live_server):
     assert name in text and "Leaders" in text
 
 
-def test_head_teacher_has_no_trust_wide_hr_page(page, live_server):
-    sign_in(page, live_server.people["head"])
-    assert "HR" not in page.locator("nav[aria-label=Main]").inner_text()
-    visit(page, "/hr/", status=404)
-
-
-@pytest.mark.skip(reason="HR dashboard not merged yet: needs the school dashboard a head "
-                         "teacher may open (its URL, and the School filter fixed to their "
-                         "school) from the HR-dashboard branch")
 def test_head_teacher_sees_only_their_own_schools_dashboard(page, live_server):
-    from browser.journeys import hr_dashboard_rows
-
+    school = live_server.people["school"]
+    school_id, people = people_of_school(live_server, school)
+    other_id, others = people_of_school(live_server, OTHER_SCHOOL)
     sign_in(page, live_server.people["head"])
-    page.get_by_role("link", name="Dashboard").click()  # the link the branch adds to the nav
-    arrived(page, "dashboard-head-teacher")
-    schools = {row.get("School") for row in hr_dashboard_rows(page)}
-    assert schools <= {live_server.people["school"]}, schools
-    # Another school's dashboard is not theirs.
-    visit(page, "/hr/dashboard?school=999", status=404)
+    main_nav = page.locator("nav[aria-label=Main]").inner_text()
+    assert "Completion" in main_nav and "HR" not in main_nav and "Review cycle" not in main_nav
+
+    # The overview is their school's alone; the sub-navigation has no HR-only pages.
+    open_completion(page, "hr-overview-head-teacher")
+    assert page.locator("h1").inner_text() == f"Training completion: {school}"
+    by_school = page.locator("main table.table-figures").first.locator("tbody th")
+    assert by_school.all_inner_texts() == [school]
+    assert page.locator("nav.subnav a").all_inner_texts() == ["Overview", "People"]
+
+    # People: only their school's, with no School filter or column to choose another.
+    open_hr_section(page, "People", "hr-people-head-teacher")
+    assert page.get_by_label("School", exact=True).count() == 0
+    rows = hr_dashboard_rows(page)
+    assert rows and "School" not in rows[0], rows[:1]
+    assert sorted(r["Name"] for r in rows) == sorted(name for _, name in people.values())
+    exported = hr_export_csv(page, "people-head-teacher")
+    assert {r["Email"] for r in exported} == {email for email, _ in people.values()}
+    assert {r["School"] for r in exported} == {school}
+
+    # Their own school's filter works; another school's filter and people are 404s (the app
+    # reveals nothing of them), and so are the HR-only pages.
+    visit(page, f"/hr/people?school={school_id}")
+    assert page.locator("h1").inner_text() == f"People: {school}"
+    visit(page, f"/hr/people?school={other_id}", status=404)
+    visit(page, f"/hr/people.csv?school={other_id}", status=404)
+    visit(page, f"/hr/people/{min(others)}", status=404)
+    for path in ("/hr/import", "/hr/cycle"):
+        visit(page, path, status=404)
