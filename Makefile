@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup system-deps chromium db lint bench clean screenshots
+.PHONY: run test setup system-deps chromium db lint bench load clean screenshots
 
 run: setup db
 	@echo
@@ -76,3 +76,9 @@ bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "bench needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/dashboard.py
+
+# The school-day peak (2,000 learners, 500 starting in 10 s) with locust; several minutes.
+# Set ELEARN_BENCH_POSTGRES_URL to run it on PostgreSQL.
+load: setup
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/school_day.py
