@@ -77,6 +77,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "TRUST_NAME": get("TRUST_NAME", "L.E.A.D. Academy Trust"),
+        # Proxies (e.g. nginx) in front of the app whose X-Forwarded-For/-Proto to trust, so
+        # throttling and the audit trail see the visitor's address, not the proxy's.
+        "PROXY_COUNT": int(get("PROXY_COUNT", "0")),
         "BASE_URL": base_url,
         "CONTENT_DIR": get("CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "modules")),
         "CERTIFICATE_DIR": get(

@@ -40,3 +40,8 @@ def test_https_base_url_makes_cookies_secure_with_host_prefix(tmp_path: Path):
 def test_unknown_mode_is_refused(tmp_path: Path):
     with pytest.raises(ConfigError, match="ELEARN_ENV"):
         load_config(tmp_path, {"ELEARN_ENV": "staging"})
+
+
+def test_proxy_count_is_read_from_the_environment(tmp_path: Path):
+    assert load_config(tmp_path, {"ELEARN_PROXY_COUNT": "1"})["PROXY_COUNT"] == 1
+    assert load_config(tmp_path, {})["PROXY_COUNT"] == 0
