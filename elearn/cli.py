@@ -154,6 +154,12 @@ def people_import(file: Path, deactivate_leavers: bool, yes: bool) -> None:
         click.echo("Not imported (use --yes to import without a prompt).")
         return
     added = apply_import(db.session, plan)
+    db.session.flush()
+    from elearn.audit import record as audit_record
+
+    audit_record(db.session, "staff-imported", actor_id=None, address="cli", subject=None,
+                 added=[p.id for p in added], deactivated=[x.person_id for x in plan.leavers],
+                 changed=[c.person_id for c in plan.changes])
     db.session.commit()
     with current_app.test_request_context():
         for person in added:

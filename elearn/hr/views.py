@@ -293,13 +293,19 @@ def remind_person(person_id: int):
     return redirect(url_for("hr.person", person_id=person.id))
 
 
-@bp.post("/schools/<int:school_id>/remind")
-@roles_required(Role.HR)
-def remind_school(school_id: int):
+def _school_and_cycle_or_404(school_id: int) -> tuple[School, ReviewCycle]:
+    """A school the viewer may act on, and the current cycle; 404 otherwise."""
     school = db.session.get(School, school_id)
     cycle = current_cycle(db.session)
     if school is None or cycle is None or not _in_scope(school_id):
         abort(404)
+    return school, cycle
+
+
+@bp.post("/schools/<int:school_id>/remind")
+@roles_required(Role.HR)
+def remind_school(school_id: int):
+    school, cycle = _school_and_cycle_or_404(school_id)
     if ActionForm().validate_on_submit():
         rows = [r for r in completion(db.session, content(), cycle, date.today(), {school_id})
                 if r.status is not TrackState.COMPLETE]
@@ -480,10 +486,7 @@ def record():
 @bp.get("/schools/<int:school_id>/certificates.zip")
 @roles_required(Role.HR)
 def school_certificates(school_id: int):
-    school = db.session.get(School, school_id)
-    cycle = current_cycle(db.session)
-    if school is None or cycle is None or not _in_scope(school_id):
-        abort(404)
+    school, cycle = _school_and_cycle_or_404(school_id)
     certificates = db.session.scalars(
         select(Certificate).join(Person, Person.id == Certificate.person_id)
         .where(Person.school_id == school_id, Certificate.cycle_id == cycle.id)
