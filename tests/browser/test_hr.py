@@ -31,7 +31,7 @@ def test_hr_records_a_policy_review(page, live_server):
     today = date.today()
     sign_in(page, live_server.people["hr"])
     arrived(page, "home-hr")
-    open_completion(page, "hr-overview")
+    open_completion(page, "hr-overview", docs=True)
     open_hr_section(page, "Review cycle and certificates", "hr", docs=True)
     assert page.locator("h1").inner_text() == "Review cycle and certificates"
     assert live_server.people["school"] in page.locator("main").inner_text()
