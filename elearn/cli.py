@@ -10,11 +10,22 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from elearn.audit import record as audit_record
+from elearn.auth.passwords import hash_password, password_problem
+from elearn.auth.tokens import INVITE
+from elearn.auth.views import send_password_link
 from elearn.content import ContentError, load_content
 from elearn.content.coverage import coverage as clause_coverage
+from elearn.cycles import current_cycle, deadline
 from elearn.demo import DEMO_PASSWORD, is_empty, load_demo
 from elearn.extensions import db
+from elearn.hr import reminders
+from elearn.hr.importing import apply_import, decode, plan_import
+from elearn.mail import MailSettings
+from elearn.models import utcnow
 from elearn.people import NewPerson, PersonError, add_person
+from elearn.privacy import due_for_erasure, erase
+from elearn.review import ReviewError, record_review
 
 demo_cli = AppGroup("demo", help="The demo trust.")
 people_cli = AppGroup("people", help="People of the Trust.")
@@ -52,8 +63,6 @@ def demo_load(if_empty: bool, quiet: bool) -> None:
 @click.option("--password", default=None, help="Leave out to be prompted.")
 def people_add(name, email, school, roles, job_title, password) -> None:
     """Add a person; with --role admin this creates an administrator."""
-    from elearn.auth.passwords import hash_password, password_problem
-
     try:
         person = add_person(db.session, NewPerson(name, email, school, tuple(roles), job_title))
     except PersonError as exc:
@@ -66,9 +75,8 @@ def people_add(name, email, school, roles, job_title, password) -> None:
             raise click.ClickException(problem)
         person.password_hash = hash_password(password)
     db.session.flush()
-    from elearn.audit import record
 
-    record(db.session, "person-added", actor_id=None, address="cli",
+    audit_record(db.session, "person-added", actor_id=None, address="cli",
            subject=f"person:{person.id}", roles=sorted(roles))
     db.session.commit()
     click.echo(f"Added {person.name} <{person.email}> ({', '.join(sorted(roles))}).")
@@ -125,9 +133,6 @@ def people_import(file: Path, deactivate_leavers: bool, yes: bool) -> None:
     Prints the preview (added, changed, deactivated); nothing is written unless every row is
     valid and you confirm. New people are emailed an invitation to set their password.
     """
-    from elearn.auth.tokens import INVITE
-    from elearn.auth.views import send_password_link
-    from elearn.hr.importing import apply_import, decode, plan_import
 
     try:
         text = decode(file.read_bytes())
@@ -155,7 +160,6 @@ def people_import(file: Path, deactivate_leavers: bool, yes: bool) -> None:
         return
     added = apply_import(db.session, plan)
     db.session.flush()
-    from elearn.audit import record as audit_record
 
     audit_record(db.session, "staff-imported", actor_id=None, address="cli", subject=None,
                  added=[p.id for p in added], deactivated=[x.person_id for x in plan.leavers],
@@ -176,11 +180,6 @@ reminders_cli = AppGroup("reminders", help="Reminder emails to people not yet co
 def reminders_send(dry_run: bool) -> None:
     """Email the reminders due today (30, 14, 7, 1 days before the review date, and once
     when overdue). Run it daily from cron; each reminder goes at most once per person."""
-    from elearn.cycles import current_cycle
-    from elearn.hr import reminders
-    from elearn.mail import MailSettings
-    from elearn.models import utcnow
-
     cycle = current_cycle(db.session)
     if cycle is None:
         click.echo("No review cycle is open; no reminders sent.")
@@ -196,7 +195,6 @@ def reminders_send(dry_run: bool) -> None:
         return
     kept = reminders.record(db.session, cycle, due, utcnow())
     if kept:
-        from elearn.audit import record as audit_record
 
         audit_record(db.session, "reminders-sent", actor_id=None, address="cli",
                      subject=f"cycle:{cycle.id}",
@@ -232,8 +230,6 @@ review_cli = AppGroup("review", help="Policy reviews and review cycles.")
 @click.option("--version", default=None, help="The policy version (default: the current one).")
 def review_record(reviewed_on, next_review, version) -> None:
     """Record a policy review; this opens a new review cycle and everyone is due again."""
-    from elearn.review import ReviewError, record_review
-
     try:
         cycle = record_review(db.session, current_app.extensions["elearn_content"].policy,
                               reviewed_on.date(), next_review.date(), date.today(), version)
@@ -246,8 +242,6 @@ def review_record(reviewed_on, next_review, version) -> None:
 @review_cli.command("status")
 def review_status() -> None:
     """Show the current review cycle and the days left."""
-    from elearn.cycles import current_cycle, deadline
-
     cycle = current_cycle(db.session)
     if cycle is None:
         raise click.ClickException("No review has been recorded.")
@@ -262,10 +256,6 @@ privacy_cli = AppGroup("privacy", help="Personal data: erasing leavers' details.
 @click.option("--dry-run", is_flag=True, help="List who would be erased; change nothing.")
 def privacy_purge(dry_run: bool) -> None:
     """Erase the personal details of leavers past the retention period (run daily)."""
-    from elearn.audit import record
-    from elearn.models import utcnow
-    from elearn.privacy import due_for_erasure, erase
-
     days = current_app.config["RETENTION_DAYS"]
     due = due_for_erasure(db.session, date.today(), days)
     for person in due:
@@ -273,7 +263,7 @@ def privacy_purge(dry_run: bool) -> None:
                    f"(left {person.left_on}, retention {days} days)")
         if not dry_run:
             erase(db.session, person, utcnow())
-            record(db.session, "leaver-erased", actor_id=None, address="cli",
+            audit_record(db.session, "leaver-erased", actor_id=None, address="cli",
                    subject=f"person:{person.id}")
     if not dry_run:
         db.session.commit()

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elearn.models import ReviewCycle
+
+
+def long_date(value: date | datetime | None) -> str:
+    """25 November 2026: dates as the Trust writes them, in pages and on certificates."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
 
 
 def current_cycle(session: Session) -> ReviewCycle | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import Flask, Response, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -13,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from elearn.audit import record as audit_record
 from elearn.certification.render import CertificateRenderer
 from elearn.content import Content
+from elearn.cycles import long_date
 from elearn.extensions import db, login_manager
 from elearn.models import ROLE_LABELS, Person, Role
 
@@ -54,12 +53,6 @@ def _load_person(session_token: str) -> Person | None:
         select(Person).options(joinedload(Person.role_rows))
         .where(Person.session_token == session_token, Person.active.is_(True))
     ).unique().one_or_none()
-
-
-def long_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
 
 
 def form_error_list(form) -> list[tuple[str, str]]:

@@ -18,16 +18,12 @@ from elearn.certification.eligibility import (
 )
 from elearn.certification.render import CertificateContext, CertificateRenderer
 from elearn.content.model import Content
-from elearn.cycles import current_cycle
+from elearn.cycles import current_cycle, long_date
 from elearn.models import Attempt, AttemptResult, Certificate, Completion, Person, ReviewCycle
 
 
 class CertificateError(ValueError):
     pass
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def passed_unit_ids(session: Session, person_id: int, cycle_id: int) -> set[str]:
@@ -89,10 +85,14 @@ class Verification:
     revoked_on: date | None
 
 
-def status_of(session: Session, certificate: Certificate, today: date) -> CertificateStatus:
-    cycle = current_cycle(session)
+def _status(certificate: Certificate, current: ReviewCycle | None,
+            today: date) -> CertificateStatus:
     return certificate_status(certificate.revoked_at is not None, certificate.valid_until,
-                              cycle is not None and cycle.id == certificate.cycle_id, today)
+                              current is not None and current.id == certificate.cycle_id, today)
+
+
+def status_of(session: Session, certificate: Certificate, today: date) -> CertificateStatus:
+    return _status(certificate, current_cycle(session), today)
 
 
 def verify(session: Session, code: str, today: date) -> Verification | None:
@@ -134,6 +134,4 @@ def my_certificates(session: Session, person_id: int, today: date) -> list[Certi
     rows = session.scalars(select(Certificate).where(Certificate.person_id == person_id)
                            .order_by(Certificate.issued_at.desc()))
     return [CertificateRow(c.code, c.track_title, c.completed_on, c.valid_until,
-                           certificate_status(c.revoked_at is not None, c.valid_until,
-                                              cycle is not None and cycle.id == c.cycle_id,
-                                              today)) for c in rows]
+                           _status(c, cycle, today)) for c in rows]
