@@ -16,6 +16,8 @@ from elearn.auth.tokens import INVITE
 from elearn.auth.views import send_password_link
 from elearn.content import ContentError, load_content
 from elearn.content.coverage import coverage as clause_coverage
+from elearn.content.model import UnknownVersion
+from elearn.content.versions import Change, diff_policies
 from elearn.cycles import current_cycle, deadline
 from elearn.demo import DEMO_PASSWORD, is_empty, load_demo
 from elearn.extensions import db
@@ -25,7 +27,13 @@ from elearn.mail import MailSettings
 from elearn.models import utcnow
 from elearn.people import NewPerson, PersonError, add_person
 from elearn.privacy import due_for_erasure, erase
-from elearn.review import ReviewError, record_review
+from elearn.review import (
+    Retraining,
+    ReviewError,
+    check_review,
+    plan_retraining,
+    record_review,
+)
 
 demo_cli = AppGroup("demo", help="The demo trust.")
 people_cli = AppGroup("people", help="People of the Trust.")
@@ -82,31 +90,42 @@ def people_add(name, email, school, roles, job_title, password) -> None:
     click.echo(f"Added {person.name} <{person.email}> ({', '.join(sorted(roles))}).")
 
 
-@content_cli.command("check")
-def content_check() -> None:
-    """Load and validate modules/; list every problem and exit non-zero if any."""
+def _load_or_exit():
     try:
-        content = load_content(current_app.config["CONTENT_DIR"])
+        return load_content(current_app.config["CONTENT_DIR"])
     except ContentError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
         sys.exit(1)
+
+
+def _version_or_exit(trust_content, version: str):
+    try:
+        return trust_content.policy_version(version)
+    except UnknownVersion as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@content_cli.command("check")
+def content_check() -> None:
+    """Load and validate modules/; list every problem and exit non-zero if any."""
+    content = _load_or_exit()
     questions = sum(len(u.questions) for u in content.units.values())
-    click.echo(f"Content is valid: {len(content.policy.clauses)} clauses, "
+    click.echo(f"Content is valid: policy versions {', '.join(content.versions)} (newest "
+               f"{len(content.policy.clauses)} clauses), "
                f"{len(content.units)} units, {questions} questions, {len(content.tracks)} "
                f"tracks. Fingerprint {content.fingerprint[:12]}.")
 
 
 @content_cli.command("coverage")
-def content_coverage() -> None:
+@click.option("--version", default=None,
+              help="The policy version to check (default: the newest in modules/).")
+def content_coverage(version: str | None) -> None:
     """Print each clause with the questions that assess it, per track; fail on gaps."""
-    try:
-        content = load_content(current_app.config["CONTENT_DIR"])
-    except ContentError as exc:
-        for problem in exc.problems:
-            click.echo(problem, err=True)
-        sys.exit(1)
-    rows = clause_coverage(content)
+    content = _load_or_exit()
+    policy = _version_or_exit(content, version) if version else content.policy
+    click.echo(f"Policy version {policy.version}")
+    rows = clause_coverage(content, policy)
     gaps = 0
     for track in content.tracks:
         click.echo(f"\n== Track '{track.id}': {track.title}")
@@ -120,6 +139,34 @@ def content_coverage() -> None:
                    err=True)
         sys.exit(1)
     click.echo("\nEvery requirement clause is assessed in every track it applies to.")
+
+
+@content_cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+def content_diff(old: str, new: str) -> None:
+    """What changed from policy version OLD to NEW: added, removed and changed clauses, the
+    changed words marked [-deleted-] {+inserted+}, and the questions citing each."""
+    content = _load_or_exit()
+    diff = diff_policies(_version_or_exit(content, old), _version_or_exit(content, new),
+                         content)
+    click.echo(f"Policy version {old} -> {new}: {len(diff.of(Change.ADDED))} added, "
+               f"{len(diff.of(Change.REMOVED))} removed, {len(diff.of(Change.CHANGED))} "
+               "changed.")
+    for change in diff.changes:
+        kind = "requirement" if change.requirement else "context"
+        click.echo(f"\n{change.change.value.upper()} {change.clause_id} ({kind}, "
+                   f"{change.section_title})")
+        marked = " ".join(w.text if w.kind == "same" else
+                          (f"[-{w.text}-]" if w.kind == "delete" else f"{{+{w.text}+}}")
+                          for w in change.words)
+        click.echo(f"  {marked}")
+        if change.cited_by:
+            for unit in change.cited_by:
+                click.echo(f"  cited by {unit.unit_id} ({unit.unit_title}): "
+                           f"{', '.join(unit.question_ids)}")
+        else:
+            click.echo("  cited by no question")
 
 
 @people_cli.command("import")
@@ -227,14 +274,40 @@ review_cli = AppGroup("review", help="Policy reviews and review cycles.")
               help="The date the policy was reviewed (YYYY-MM-DD).")
 @click.option("--next-review", type=click.DateTime(["%Y-%m-%d"]), required=True,
               help="The next review date: everyone's deadline (YYYY-MM-DD).")
-@click.option("--version", default=None, help="The policy version (default: the current one).")
-def review_record(reviewed_on, next_review, version) -> None:
-    """Record a policy review; this opens a new review cycle and everyone is due again."""
+@click.option("--version", default=None,
+              help="The policy version the review brings (default: the one in force).")
+@click.option("--retrain", type=click.Choice([r.value for r in Retraining]), default="all",
+              show_default=True, help="all: every unit is due again; changed: only units "
+              "citing a changed or added clause, the others carry over.")
+@click.option("--yes", is_flag=True, help="Record without asking for confirmation.")
+def review_record(reviewed_on, next_review, version, retrain, yes) -> None:
+    """Record a policy review; this opens a new review cycle and everyone is due again.
+
+    Prints what the choice means in each school first; nothing changes until you confirm.
+    """
+    trust_content = current_app.extensions["elearn_content"]
+    today = date.today()
     try:
-        cycle = record_review(db.session, current_app.extensions["elearn_content"].policy,
-                              reviewed_on.date(), next_review.date(), date.today(), version)
+        policy = check_review(trust_content, version, reviewed_on.date(), next_review.date(),
+                              today, current_cycle(db.session))
     except ReviewError as exc:
         raise click.ClickException(str(exc)) from exc
+    plan = plan_retraining(db.session, trust_content, policy.version, Retraining(retrain))
+    click.echo(f"Version {policy.version}: {plan.retraining.label.lower()}.")
+    for school in plan.schools:
+        units = ", ".join(f"{uid} ({n})" for uid, n in sorted(school.units_due.items()))
+        click.echo(f"  {school.school_name}: {school.people_due} of {school.people} people "
+                   f"due; units due: {units or 'none'}; {school.carried_over} passes "
+                   "carried over")
+    if not yes and not click.confirm("Record this review?"):
+        raise click.ClickException("Nothing recorded.")
+    cycle = record_review(db.session, trust_content, reviewed_on.date(), next_review.date(),
+                          today, policy.version, Retraining(retrain))
+    db.session.flush()
+    audit_record(db.session, "review-recorded", actor_id=None, address="cli",
+                 subject=f"cycle:{cycle.id}", reviewed_on=cycle.reviewed_on.isoformat(),
+                 next_review=cycle.review_date.isoformat(), version=cycle.policy_version,
+                 retraining=cycle.retraining, carried_over=len(plan.carry), via="cli")
     db.session.commit()
     click.echo(f"Review recorded. New cycle: training due by {cycle.review_date}.")
 

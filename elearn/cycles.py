@@ -49,3 +49,12 @@ class Deadline:
 def deadline(cycle: ReviewCycle, today: date) -> Deadline:
     """Training is due by the end of the review date itself."""
     return Deadline(cycle.review_date, (cycle.review_date - today).days)
+
+
+def previous_cycle(session: Session, cycle: ReviewCycle) -> ReviewCycle | None:
+    """The cycle the given one replaced, if any."""
+    return session.scalar(
+        select(ReviewCycle).where(
+            (ReviewCycle.reviewed_on < cycle.reviewed_on)
+            | ((ReviewCycle.reviewed_on == cycle.reviewed_on) & (ReviewCycle.id < cycle.id)))
+        .order_by(ReviewCycle.reviewed_on.desc(), ReviewCycle.id.desc()).limit(1))

@@ -1,28 +1,109 @@
-"""Recording a policy review, which opens a new review cycle. No Flask here."""
+"""Recording a policy review, which opens a new review cycle, and choosing what to retrain.
+
+No Flask here. A review names the policy version it brings. HR chooses per review:
+retrain everyone on every unit, or only on what changed, in which case a unit a person
+passed in the cycle before carries over unless it cites a changed or added clause.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from elearn.content.model import Policy
+from elearn.content.model import Content, Policy, UnknownVersion
+from elearn.content.versions import PolicyDiff, diff_policies, units_to_retrain
 from elearn.cycles import current_cycle
-from elearn.models import Person, ReviewCycle
+from elearn.models import (
+    Attempt,
+    AttemptResult,
+    CarriedOverPass,
+    Person,
+    PersonRole,
+    ReviewCycle,
+    School,
+)
 
 
 class ReviewError(ValueError):
     """The review cannot be recorded as given; the message says why."""
 
 
-def record_review(session: Session, policy: Policy, reviewed_on: date, next_review: date,
-                  today: date, version: str | None = None,
-                  by: Person | None = None) -> ReviewCycle:
-    """Open a new cycle: everyone is due again by `next_review`; history is kept."""
-    version = (version or policy.version).strip()
-    if version != policy.version:
-        raise ReviewError(f"There is no policy version '{version}' in the content; the "
-                          f"current version is '{policy.version}'.")
+class Retraining(StrEnum):
+    ALL = "all"
+    CHANGED = "changed"
+
+    @property
+    def label(self) -> str:
+        return RETRAINING_LABELS[self]
+
+
+RETRAINING_LABELS = {
+    Retraining.ALL: "Everyone retrains on every unit",
+    Retraining.CHANGED: "Retrain only on what changed",
+}
+
+
+def policy_in_force(content: Content, cycle: ReviewCycle | None) -> Policy:
+    """The version the cycle's review named; the newest in modules/ if none is recorded
+    (or, after a content mistake, if that version's file has gone)."""
+    if cycle is not None:
+        try:
+            return content.policy_version(cycle.policy_version)
+        except UnknownVersion:
+            pass
+    return content.policy
+
+
+def unit_carries_over(unit_id: str, passed_before: bool, retrain_units: frozenset[str] | None
+                      ) -> bool:
+    """Under targeted retraining a unit passed in the cycle before stays passed unless it
+    is one to retrain; under full retraining (`retrain_units` None) nothing carries over."""
+    return retrain_units is not None and passed_before and unit_id not in retrain_units
+
+
+@dataclass
+class SchoolPlan:
+    """What a review would make due in one school."""
+
+    school_id: int
+    school_name: str
+    people: int = 0
+    people_due: int = 0
+    units_due: dict[str, int] = field(default_factory=dict)  # unit id -> people
+    carried_over: int = 0  # units, over all people
+
+
+@dataclass
+class RetrainingPlan:
+    retraining: Retraining
+    old_version: str | None
+    new_version: str
+    diff: PolicyDiff | None
+    retrain_units: frozenset[str] | None  # None: every unit
+    schools: list[SchoolPlan]
+    # (person id, unit id, attempt id) of each pass that would carry over
+    carry: list[tuple[int, str, int]]
+
+    @property
+    def people_due(self) -> int:
+        return sum(s.people_due for s in self.schools)
+
+
+def check_review(content: Content, version: str | None, reviewed_on: date, next_review: date,
+              today: date, latest: ReviewCycle | None) -> Policy:
+    """The version the review names, once the dates make sense; ReviewError otherwise."""
+    version = (version or "").strip() or (latest.policy_version if latest else
+                                          content.policy.version)
+    try:
+        policy = content.policy_version(version)
+    except UnknownVersion as exc:
+        raise ReviewError(str(exc)) from None
     if reviewed_on > today:
         raise ReviewError("The review date cannot be in the future: record a review once it "
                           "has happened.")
@@ -31,11 +112,92 @@ def record_review(session: Session, policy: Policy, reviewed_on: date, next_revi
                           "are never issued valid into the past.")
     if next_review <= reviewed_on:
         raise ReviewError("The next review date must come after the date of this review.")
-    latest = current_cycle(session)
     if latest is not None and reviewed_on < latest.reviewed_on:
         raise ReviewError(f"A later review ({latest.reviewed_on:%d %B %Y}) is already "
                           "recorded.")
-    cycle = ReviewCycle(policy_id=policy.id, policy_version=version, reviewed_on=reviewed_on,
-                        review_date=next_review, recorded_by_id=by.id if by else None)
+    return policy
+
+
+def _passes(session: Session, cycle_id: int) -> dict[int, dict[str, int]]:
+    """Per person, the units passed in a cycle (by attempt or carried over) -> attempt id."""
+    passed: dict[int, dict[str, int]] = defaultdict(dict)
+    for pid, uid, aid in session.execute(
+            select(Attempt.person_id, Attempt.unit_id, Attempt.id).join(AttemptResult)
+            .where(Attempt.cycle_id == cycle_id, AttemptResult.passed.is_(True))
+            .order_by(Attempt.id)):
+        passed[pid].setdefault(uid, aid)
+    for pid, uid, aid in session.execute(
+            select(CarriedOverPass.person_id, CarriedOverPass.unit_id,
+                   CarriedOverPass.attempt_id).where(CarriedOverPass.cycle_id == cycle_id)):
+        passed[pid].setdefault(uid, aid)
+    return passed
+
+
+def plan_retraining(session: Session, content: Content, version: str | None,
+                    retraining: Retraining, school_ids: Iterable[int] | None = None
+                    ) -> RetrainingPlan:
+    """What recording a review of `version` with this choice would make due, per school.
+    Reads only: nothing changes until the review is recorded."""
+    latest = current_cycle(session)
+    new = content.policy_version((version or "").strip() or content.policy.version)
+    old = content.policy_version(latest.policy_version) \
+        if latest is not None and latest.policy_version in content.versions else None
+    diff = diff_policies(old, new, content) if old is not None else None
+    retrain_units = None
+    if retraining is Retraining.CHANGED and latest is not None:
+        # With no readable old version, everything counts as changed.
+        retrain_units = units_to_retrain(content, diff) if diff is not None \
+            else frozenset(content.units)
+    passes = _passes(session, latest.id) if retrain_units is not None else {}
+
+    query = (select(Person.id, Person.school_id, School.name, PersonRole.role)
+             .join(School, School.id == Person.school_id)
+             .join(PersonRole, PersonRole.person_id == Person.id)
+             .where(Person.active.is_(True))
+             .order_by(School.is_central, School.name, Person.id))
+    if school_ids is not None:
+        query = query.where(Person.school_id.in_(list(school_ids)))
+    people: dict[int, tuple[int, str, set[str]]] = {}
+    for pid, sid, school_name, role in session.execute(query):
+        people.setdefault(pid, (sid, school_name, set()))[2].add(role)
+    schools: dict[int, SchoolPlan] = {}
+    carry: list[tuple[int, str, int]] = []
+    for pid, (sid, school_name, roles) in people.items():
+        unit_ids = {uid for t in content.tracks_for_roles(roles) for uid in t.unit_ids}
+        if not unit_ids:
+            continue  # HR and administrators have no training to do
+        plan = schools.setdefault(sid, SchoolPlan(sid, school_name))
+        plan.people += 1
+        mine = passes.get(pid, {})
+        due = False
+        for uid in sorted(unit_ids):
+            if unit_carries_over(uid, uid in mine, retrain_units):
+                carry.append((pid, uid, mine[uid]))
+                plan.carried_over += 1
+            else:
+                plan.units_due[uid] = plan.units_due.get(uid, 0) + 1
+                due = True
+        plan.people_due += due
+    return RetrainingPlan(retraining, old.version if old else None, new.version, diff,
+                          retrain_units, list(schools.values()), carry)
+
+
+def record_review(session: Session, content: Content, reviewed_on: date, next_review: date,
+                  today: date, version: str | None = None,
+                  retraining: Retraining = Retraining.ALL, by: Person | None = None,
+                  now: datetime | None = None) -> ReviewCycle:
+    """Open a new cycle: everyone is due again by `next_review`, except the units that
+    targeted retraining carries over; history is kept. Raises ReviewError, changing
+    nothing, when the review cannot be recorded as given."""
+    latest = current_cycle(session)
+    policy = check_review(content, version, reviewed_on, next_review, today, latest)
+    plan = plan_retraining(session, content, policy.version, retraining)
+    cycle = ReviewCycle(policy_id=policy.id, policy_version=policy.version,
+                        reviewed_on=reviewed_on, review_date=next_review,
+                        recorded_by_id=by.id if by else None, retraining=retraining.value)
     session.add(cycle)
+    session.flush()
+    session.add_all(CarriedOverPass(person_id=pid, cycle_id=cycle.id, unit_id=uid,
+                                    attempt_id=aid, **({"carried_at": now} if now else {}))
+                    for pid, uid, aid in plan.carry)
     return cycle

@@ -77,6 +77,7 @@ STATE_LABELS = {
     "not started": "Not started",
     "in progress": "In progress",
     "passed": "Passed",
+    "carried over": "Passed last cycle: carried over",
     "failed - retake": "Not passed yet: retake",
 }
 

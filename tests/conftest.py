@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from helpers import PASSWORD, POSTGRES_URL, free_port, sign_in
+from helpers import PASSWORD, POSTGRES_URL, free_port, sign_in, write_versioned_content
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -96,8 +96,14 @@ def make_app(tmp_path: Path, **overrides):
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
+def content_dir() -> Path:
+    """The training content the app loads; a test module may override this fixture."""
+    return FIXTURE_CONTENT
+
+
+@pytest.fixture
+def app(tmp_path, content_dir):
+    app = make_app(tmp_path, CONTENT_DIR=str(content_dir))
     # The test's own reads must not take SQLite's write lock (BEGIN IMMEDIATE) while a
     # served app is working; the test writes only when nothing else runs.
     read_only_transaction.set(True)
@@ -147,6 +153,11 @@ def make_person(db, schools):
         return person
 
     return make
+
+
+@pytest.fixture
+def versioned_content(tmp_path) -> Path:
+    return write_versioned_content(tmp_path / "versioned-content")
 
 
 @pytest.fixture

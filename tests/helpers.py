@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -30,6 +31,41 @@ def sign_in(client, email: str, password: str = PASSWORD, **extra):
     page = client.get("/sign-in")
     data = {"email": email, "password": password, "csrf_token": csrf_token(page), **extra}
     return client.post("/sign-in", data=data)
+
+
+def acknowledge(client):
+    """Read the policy page and confirm "I have read and understood" it."""
+    page = client.get("/policy")
+    return client.post("/policy/acknowledge", data={"csrf_token": csrf_token(page),
+                                                    "confirm": "y"})
+
+
+def _start_unit(client, unit_id):
+    page = client.get(f"/units/{unit_id}")
+    response = client.post(f"/units/{unit_id}/start", data={"csrf_token": csrf_token(page)})
+    return int(re.search(r"/attempts/(\d+)/", response.headers["Location"]).group(1))
+
+
+def pass_unit(client, db, unit_id):
+    """Take a unit through the pages, answering every question correctly."""
+    attempt_id = _start_unit(client, unit_id)
+    from elearn.models import Attempt
+    from elearn.web import content
+
+    attempt = db.session.get(Attempt, attempt_id)
+    unit = content().units[unit_id]
+    for n, qid in enumerate(attempt.question_ids, 1):
+        q = unit.question(qid)
+        page = client.get(f"/attempts/{attempt_id}/questions/{n}")
+        if q.kind.value == "ordering":
+            data = {f"position-{o}": str(q.correct_ids.index(o) + 1)
+                    for o in attempt.option_order[qid]}
+        else:
+            data = {"answer": list(q.correct_ids)}
+        client.post(f"/attempts/{attempt_id}/questions/{n}",
+                    data={"csrf_token": csrf_token(page), "go": "next", **data})
+    check = client.get(f"/attempts/{attempt_id}/check")
+    return client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(check)})
 
 
 def free_port() -> int:
@@ -117,3 +153,65 @@ def table(response, caption: str) -> list[list[str]]:
         if caption in t["caption"]:
             return t["rows"]
     raise AssertionError(f"no table captioned {caption!r}")
+
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+
+V2_POLICY = """\
+id: test-policy
+title: Test Policy
+trust: Test Trust
+version: "v2"
+first_written: 2017-01-01
+review_date: 2019-01-01
+review_interval_months: 12
+sections:
+  - id: terms
+    title: Terms
+    intro: The terms.
+    clauses:
+      - id: terms.no-friends
+        text: No staff member should have a pupil or a former pupil as a friend.
+        requirement: true
+        tracks: [staff]
+      - id: terms.approval
+        text: >-
+          Proposals must be approved by the
+          head   teacher first.
+        requirement: true
+        tracks: [staff, governor]
+      - id: terms.reporting
+        text: Report any concern about a colleague to the head teacher.
+        requirement: true
+        tracks: [staff]
+"""
+
+REPORTING_UNIT = """\
+id: reporting
+title: Reporting a concern
+summary: A colleague's post worries you.
+minutes: 3
+scenario: You see a colleague's post about a pupil.
+questions:
+  - id: who
+    kind: single
+    prompt: Who do you tell?
+    cites: [terms.reporting]
+    options:
+      - {id: head, text: The head teacher, correct: true, feedback: Yes.}
+      - {id: nobody, text: Nobody, feedback: No.}
+      - {id: friend, text: A friend, feedback: No.}
+"""
+
+
+def write_versioned_content(target: Path) -> Path:
+    """A hand-made policy in two versions: from v1 to v2 one clause changes
+    (terms.no-friends), one only changes its spacing (terms.approval), one is removed
+    (terms.context) and one is added (terms.reporting, assessed by a new unit)."""
+    shutil.copytree(FIXTURE_CONTENT, target)
+    (target / "policy" / "policy-v2.yaml").write_text(V2_POLICY)
+    (target / "units" / "reporting.yaml").write_text(REPORTING_UNIT)
+    tracks = (target / "tracks.yaml").read_text()
+    (target / "tracks.yaml").write_text(tracks.replace("units: [friends, approval]",
+                                                       "units: [friends, approval, reporting]"))
+    return target

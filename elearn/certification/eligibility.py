@@ -9,10 +9,11 @@ from enum import StrEnum
 from elearn.content.model import Track
 
 
-def completed_tracks(tracks: Iterable[Track], passed_unit_ids: set[str], today: date,
-                     review_date: date) -> list[Track]:
-    """Tracks whose every unit is passed in the cycle, on or before its review date."""
-    if today > review_date:
+def completed_tracks(tracks: Iterable[Track], passed_unit_ids: set[str], acknowledged: bool,
+                     today: date, review_date: date) -> list[Track]:
+    """Tracks whose every unit is passed in the cycle (or carried over into it), with the
+    policy version acknowledged, on or before its review date."""
+    if today > review_date or not acknowledged:
         return []
     return [t for t in tracks if set(t.unit_ids) <= passed_unit_ids]
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from elearn.acknowledgement import acknowledgement
 from elearn.certification.codes import display, new_code
 from elearn.certification.eligibility import (
     CertificateStatus,
@@ -19,7 +20,16 @@ from elearn.certification.eligibility import (
 from elearn.certification.render import CertificateContext, CertificateRenderer
 from elearn.content.model import Content
 from elearn.cycles import current_cycle, long_date
-from elearn.models import Attempt, AttemptResult, Certificate, Completion, Person, ReviewCycle
+from elearn.models import (
+    Attempt,
+    AttemptResult,
+    CarriedOverPass,
+    Certificate,
+    Completion,
+    Person,
+    ReviewCycle,
+)
+from elearn.review import policy_in_force
 
 
 class CertificateError(ValueError):
@@ -27,19 +37,25 @@ class CertificateError(ValueError):
 
 
 def passed_unit_ids(session: Session, person_id: int, cycle_id: int) -> set[str]:
-    return set(session.scalars(
+    """Units passed in the cycle, by an attempt in it or carried over from the cycle before."""
+    passed = set(session.scalars(
         select(Attempt.unit_id).join(AttemptResult).where(
             Attempt.person_id == person_id, Attempt.cycle_id == cycle_id,
             AttemptResult.passed.is_(True))))
+    return passed | set(session.scalars(select(CarriedOverPass.unit_id).where(
+        CarriedOverPass.person_id == person_id, CarriedOverPass.cycle_id == cycle_id)))
 
 
 def complete_tracks(session: Session, content: Content, renderer: CertificateRenderer,
                     person: Person, cycle: ReviewCycle, today: date, now: datetime,
                     base_url: str) -> list[Certificate]:
-    """Record completions and issue certificates for every track the person has just finished."""
+    """Record completions and issue certificates for every track the person has just finished:
+    called when a unit is passed and when the policy is acknowledged, whichever comes last."""
     tracks = content.tracks_for_roles({r.value for r in person.roles})
-    done = completed_tracks(tracks, passed_unit_ids(session, person.id, cycle.id), today,
-                            cycle.review_date)
+    acknowledged = acknowledgement(session, person.id, cycle.id) is not None
+    done = completed_tracks(tracks, passed_unit_ids(session, person.id, cycle.id),
+                            acknowledged, today, cycle.review_date)
+    policy = policy_in_force(content, cycle)
     issued: list[Certificate] = []
     for track in done:
         exists = session.scalar(select(Certificate.id).where(
@@ -49,16 +65,16 @@ def complete_tracks(session: Session, content: Content, renderer: CertificateRen
             continue
         code = new_code()
         context = CertificateContext(
-            trust_name=content.policy.trust, holder_name=person.name,
+            trust_name=policy.trust, holder_name=person.name,
             school_name=person.school.name, track_title=track.title,
-            policy_title=content.policy.title, policy_version=cycle.policy_version,
+            policy_title=policy.title, policy_version=cycle.policy_version,
             completed_on=long_date(today), valid_until=long_date(cycle.review_date),
             certificate_number=display(code), verify_url=f"{base_url}/verify/{code}")
         pdf = renderer.render(context)
         certificate = Certificate(
             code=code, person_id=person.id, cycle_id=cycle.id, track_id=track.id,
             holder_name=person.name, school_name=person.school.name, track_title=track.title,
-            policy_title=content.policy.title, policy_version=cycle.policy_version,
+            policy_title=policy.title, policy_version=cycle.policy_version,
             completed_on=today, valid_until=cycle.review_date, issued_at=now,
             template_version=renderer.version, sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
         try:

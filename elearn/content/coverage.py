@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from elearn.content.model import Content
+from elearn.content.model import Content, Policy
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,12 @@ class ClauseCoverage:
         return self.required and not self.questions
 
 
-def coverage(content: Content) -> list[ClauseCoverage]:
-    """Every clause × track pair that is required or assessed, with its citing questions."""
+def coverage(content: Content, policy: Policy | None = None) -> list[ClauseCoverage]:
+    """Every clause × track pair that is required or assessed, with its citing questions.
+
+    Checks `policy` (a version), by default the newest, which the units are written for.
+    """
+    policy = policy or content.policy
     rows: list[ClauseCoverage] = []
     for track in content.tracks:
         citing: dict[str, list[str]] = {}
@@ -28,7 +32,7 @@ def coverage(content: Content) -> list[ClauseCoverage]:
             for q in content.units[uid].questions:
                 for cid in q.cites:
                     citing.setdefault(cid, []).append(f"{uid}/{q.id}")
-        for clause in content.policy.clauses.values():
+        for clause in policy.clauses.values():
             required = clause.requirement and track.id in clause.tracks
             if required or clause.id in citing:
                 rows.append(ClauseCoverage(clause.id, track.id, required,
@@ -36,6 +40,6 @@ def coverage(content: Content) -> list[ClauseCoverage]:
     return rows
 
 
-def gaps(content: Content) -> list[ClauseCoverage]:
+def gaps(content: Content, policy: Policy | None = None) -> list[ClauseCoverage]:
     """Requirement clauses of a track that no question of that track assesses."""
-    return [row for row in coverage(content) if row.gap]
+    return [row for row in coverage(content, policy) if row.gap]

@@ -295,34 +295,66 @@ def _load_tracks(path: Path, units: dict[str, Unit], problems: _Problems) -> lis
     return tracks
 
 
+def version_key(version: str) -> tuple:
+    """Versions compare number by number: 2017-01 < 2017-09 < 2026-09, 1.2 < 1.10."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.findall(r"\d+|[^\d.\-\s]+", version))
+
+
+def _load_policies(root: Path, problems: _Problems) -> list[Policy]:
+    """Every version of the policy in modules/policy/, oldest first."""
+    files = sorted((root / "policy").glob("*.yaml"))
+    if not files:
+        problems.add(root / "policy", "policy", "no policy file found")
+    loaded: list[tuple[Path, Policy]] = []
+    for path in files:
+        policy = _load_policy(path, problems)
+        if policy is None:
+            continue
+        if not policy.version.strip():
+            problems.add(path, "policy", "'version' is missing")
+            continue
+        clash = next((p for p, known in loaded if known.version == policy.version), None)
+        if clash is not None:
+            problems.add(path, "policy", f"version '{policy.version}' is also in {clash.name}")
+            continue
+        if loaded and policy.id != loaded[0][1].id:
+            problems.add(path, "policy", f"id '{policy.id}' differs from '{loaded[0][1].id}' "
+                         f"in {loaded[0][0].name}: versions of one policy share its id")
+            continue
+        loaded.append((path, policy))
+    loaded.sort(key=lambda item: version_key(item[1].version))
+    return [policy for _, policy in loaded]
+
+
 def load_content(directory: str | Path) -> Content:
     """Load and validate every file under `directory`; raise ContentError listing all problems."""
     root = Path(directory)
     problems = _Problems()
-    policy_files = sorted((root / "policy").glob("*.yaml"))
-    if len(policy_files) != 1:
-        problems.add(root / "policy", "policy", f"expected one policy file, found "
-                     f"{len(policy_files)}")
+    policies = _load_policies(root, problems)
+    if not policies:
         raise ContentError(problems.items)
-    policy = _load_policy(policy_files[0], problems)
-    clause_ids = set(policy.clauses) if policy else set()
+    # A question may cite a clause of any version: an old version's clause stays citable
+    # while its cycle runs. Coverage checks each version separately.
+    clause_ids = {cid for policy in policies for cid in policy.clauses}
     units: dict[str, Unit] = {}
     for path in sorted((root / "units").glob("*.yaml")):
         unit = _load_unit(path, clause_ids, problems)
         if unit is not None:
             units[unit.id] = unit
     tracks = _load_tracks(root / "tracks.yaml", units, problems)
-    if policy is not None:
-        track_ids = {t.id for t in tracks}
+    track_ids = {t.id for t in tracks}
+    for policy in policies:
         for clause in policy.clauses.values():
             for tid in clause.tracks:
                 if tid not in track_ids:
-                    problems.add(policy_files[0], f"clause '{clause.id}'", f"unknown track '{tid}'")
-    if problems.items or policy is None:
+                    problems.add(root / "policy", f"version '{policy.version}' clause "
+                                 f"'{clause.id}'", f"unknown track '{tid}'")
+    if problems.items:
         raise ContentError(problems.items)
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.yaml")):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
-    return Content(policy=policy, tracks=tuple(tracks), units=units,
+    return Content(policies=tuple(policies), tracks=tuple(tracks), units=units,
                    fingerprint=digest.hexdigest())

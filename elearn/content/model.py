@@ -109,14 +109,57 @@ class Track:
     unit_ids: tuple[str, ...]
 
 
+class UnknownVersion(KeyError):
+    """No policy version of that name is in modules/."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown policy version"
+
+
 @dataclass(frozen=True)
 class Content:
-    """Everything in modules/, validated; fingerprint changes when any file does."""
+    """Everything in modules/, validated; fingerprint changes when any file does.
 
-    policy: Policy
+    `policies` holds every version of the policy, oldest first; the units are written
+    for the newest. Which version is in force is decided by the latest recorded review,
+    not here: ask for it with `policy_version`.
+    """
+
+    policies: tuple[Policy, ...]
     tracks: tuple[Track, ...]
     units: dict[str, Unit]
     fingerprint: str
+
+    @property
+    def policy(self) -> Policy:
+        """The newest version in modules/: the one the units are written for."""
+        return self.policies[-1]
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return tuple(p.version for p in self.policies)
+
+    def policy_version(self, version: str) -> Policy:
+        """The named version; UnknownVersion (with a message listing the known ones) if absent."""
+        for policy in self.policies:
+            if policy.version == version:
+                return policy
+        raise UnknownVersion(f"There is no policy version '{version}' in the content; "
+                             f"the versions are: {', '.join(self.versions)}.")
+
+    def previous_version(self, version: str) -> Policy | None:
+        """The version before `version` in modules/, if any."""
+        index = self.versions.index(version) if version in self.versions else -1
+        return self.policies[index - 1] if index > 0 else None
+
+    def units_citing(self, clause_id: str) -> list[tuple[Unit, list[Question]]]:
+        """Each unit with the questions in it that cite `clause_id`."""
+        found = []
+        for unit in self.units.values():
+            questions = [q for q in unit.questions if clause_id in q.cites]
+            if questions:
+                found.append((unit, questions))
+        return found
 
     def track(self, track_id: str) -> Track:
         return next(t for t in self.tracks if t.id == track_id)

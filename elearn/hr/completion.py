@@ -23,10 +23,12 @@ from elearn.content.model import Content, Track
 from elearn.models import (
     Attempt,
     AttemptResult,
+    CarriedOverPass,
     Certificate,
     Completion,
     Person,
     PersonRole,
+    PolicyAcknowledgement,
     ReviewCycle,
     School,
 )
@@ -102,6 +104,8 @@ class PersonCompletion:
     last_activity: datetime | None
     best_percent: int | None
     certificates: tuple[CertificateLink, ...]
+    # When they confirmed they have read and understood the cycle's policy version.
+    acknowledged_at: datetime | None = None
 
     @property
     def track_ids(self) -> tuple[str, ...]:
@@ -151,8 +155,8 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
                person_ids: Collection[int] | None = None,
                counts_only: bool = False) -> list[PersonCompletion]:
     """Every active person in the schools given (None: all) who has training to do, with
-    their state per track in the cycle. Four queries (school names, people, attempts,
-    completions), whatever the number of people;
+    their state per track in the cycle. Six queries (school names, people, attempts,
+    carried-over passes, acknowledgements, completions), whatever the number of people;
     `person_ids` narrows them to a few people. With `counts_only` (enough for summaries)
     names, emails, job titles, last activity and best scores are left empty, which makes
     the queries cheaper."""
@@ -196,13 +200,32 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
         Attempt.person_id, school_ids, person_ids)
     activity: dict[int, tuple] = {}
     started_sets: dict[tuple, frozenset[str]] = {}
-    for row in conn.execute(attempts_query).all():
-        flags = tuple(row[3:])
+
+    def started_tracks(flags: tuple) -> frozenset[str]:
         started = started_sets.get(flags)
         if started is None:
             started = started_sets[flags] = frozenset(
                 t.id for t, flag in zip(tracks, flags, strict=True) if flag)
-        activity[row[0]] = (row[1], row[2], started)
+        return started
+
+    for row in conn.execute(attempts_query).all():
+        activity[row[0]] = (row[1], row[2], started_tracks(tuple(row[3:])))
+
+    # 2b. Units carried over into the cycle by a targeted retraining: those tracks are begun.
+    carried_query = _scoped(
+        select(CarriedOverPass.person_id, *[
+            func.max(case((CarriedOverPass.unit_id.in_(t.unit_ids), 1), else_=0))
+            for t in tracks]).where(CarriedOverPass.cycle_id == cycle.id)
+        .group_by(CarriedOverPass.person_id), CarriedOverPass.person_id, school_ids, person_ids)
+    for row in conn.execute(carried_query).all():
+        last, best, started = activity.get(row[0], (None, None, frozenset()))
+        activity[row[0]] = (last, best, started | started_tracks(tuple(row[1:])))
+
+    # 2c. Acknowledgements of the cycle's policy version.
+    acknowledged = dict(conn.execute(_scoped(
+        select(PolicyAcknowledgement.person_id, PolicyAcknowledgement.acknowledged_at)
+        .where(PolicyAcknowledgement.cycle_id == cycle.id), PolicyAcknowledgement.person_id,
+        school_ids, person_ids)).all())
 
     # 3. Completions in the cycle, each with its certificate.
     completions_query = _scoped(
@@ -242,7 +265,7 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
         rows.append(PersonCompletion(
             pid, name, email, school_id, school_names[school_id], job, sorted_roles, states,
             status, late and status is not TrackState.COMPLETE, last, best,
-            tuple(certificates[pid]) if pid in certificates else ()))
+            tuple(certificates[pid]) if pid in certificates else (), acknowledged.get(pid)))
     return rows
 
 

@@ -16,7 +16,7 @@ from elearn.models import ROLE_LABELS, Role
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ("Name", "Email", "School", "Roles", "Job title", "Tracks", "Status",
-          "Last activity", "Best score (%)", "Certificates")
+          "Policy acknowledged", "Last activity", "Best score (%)", "Certificates")
 
 
 def safe_cell(value: str) -> str:
@@ -32,6 +32,7 @@ def row_values(row: PersonCompletion, titles: dict[str, str]) -> list[str | int 
     return [row.name, row.email, row.school_name,
             "; ".join(ROLE_LABELS[Role(r)] for r in row.roles), row.job_title or "", tracks,
             row.status_text,
+            row.acknowledged_at.strftime("%Y-%m-%d %H:%M") if row.acknowledged_at else "no",
             row.last_activity.strftime("%Y-%m-%d %H:%M") if row.last_activity else "",
             row.best_percent, certificates]
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 
@@ -14,8 +23,16 @@ class ReviewForm(FlaskForm):
     next_review = DateField("Next review date", validators=[
         DataRequired("Enter the next review date, for example 2027-11-25.")],
         description="Everyone must complete their training by this date.")
-    version = StringField("Policy version", validators=[Length(max=64)],
-                          description="Leave as it is unless the review brought a new version.")
+    # Choices are the versions in modules/, set by the view.
+    version = SelectField("Policy version", validate_choice=False,
+                          description="The version the review approved. Choose a newer one "
+                                      "only if the review brought a new version.")
+    retraining = RadioField("What must people retake?", default="all", choices=[
+        SelectChoice("all", "Everyone retrains on every unit (the usual choice at the "
+                            "annual review)"),
+        SelectChoice("changed", "Only units that test a changed or added clause; other "
+                                "passes carry over")],
+        validators=[DataRequired("Choose what people must retake.")])
 
 
 class RevokeForm(FlaskForm):

@@ -25,14 +25,17 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from elearn import privacy
 from elearn.auth.access import can_see_person, hr_school_ids, roles_required, visible_school_ids
 from elearn.auth.tokens import INVITE
 from elearn.certification import codes
 from elearn.certification.services import CertificateError, my_certificates, revoke
-from elearn.cycles import current_cycle, deadline
+from elearn.content.model import UnknownVersion
+from elearn.content.versions import Change, diff_policies
+from elearn.cycles import current_cycle, deadline, long_date
 from elearn.extensions import db
 from elearn.hr import exports, importing
 from elearn.hr import reminders as reminder_rules
@@ -60,6 +63,7 @@ from elearn.models import (
     MANUAL,
     ROLE_LABELS,
     Attempt,
+    CarriedOverPass,
     Certificate,
     Person,
     ReviewCycle,
@@ -69,7 +73,15 @@ from elearn.models import (
     utcnow,
 )
 from elearn.people import PersonError
-from elearn.review import ReviewError, record_review
+from elearn.quiz.attempts import carried_over
+from elearn.review import (
+    Retraining,
+    ReviewError,
+    check_review,
+    plan_retraining,
+    policy_in_force,
+    record_review,
+)
 from elearn.web import audit, content
 
 bp = Blueprint("hr", __name__, url_prefix="/hr", template_folder="templates")
@@ -235,6 +247,7 @@ def person(person_id: int):
     return render_template(
         "hr/person.html", person=person, cycle=cycle, row=row, attempts=attempts,
         cycles=cycles,
+        carried=carried_over(db.session, person.id, cycle.id) if cycle else {},
         units=content().units, track_titles={t.id: t.title for t in content().tracks},
         certificates=my_certificates(db.session, person.id, date.today()),
         reminders=log, senders=senders, kind_labels=reminder_rules.KIND_LABELS,
@@ -435,12 +448,31 @@ def _invite(people: list[Person]) -> list[str]:
 # Review cycle and certificates ----------------------------------------------------------
 
 
+def _version_choices(in_force: str | None) -> list[SelectChoice]:
+    """The versions in modules/, newest first, the one in force named as such."""
+    versions = content().versions
+    newest = versions[-1]
+    choices = []
+    for version in reversed(versions):
+        notes = [n for n, applies in (("in force", version == in_force),
+                                      ("newest", version == newest)) if applies]
+        choices.append(SelectChoice(version, f"{version} ({', '.join(notes)})" if notes
+                                    else version))
+    return choices
+
+
+def _review_form(formdata=None) -> ReviewForm:
+    cycle = current_cycle(db.session)
+    form = ReviewForm(formdata=formdata) if formdata is not None else ReviewForm(
+        version=content().policy.version)
+    form.version.choices = _version_choices(cycle.policy_version if cycle else None)
+    return form
+
+
 def _cycle_page(review_form: ReviewForm | None = None, revoke_form: RevokeForm | None = None,
                 status: int = 200):
     cycle = current_cycle(db.session)
-    policy = content().policy
-    if review_form is None:
-        review_form = ReviewForm(version=policy.version)
+    trust_content = content()
     scope = hr_school_ids(current_user)
     schools = [s for s in db.session.scalars(select(School).order_by(School.is_central,
                                                                      School.name))
@@ -448,8 +480,9 @@ def _cycle_page(review_form: ReviewForm | None = None, revoke_form: RevokeForm |
     return render_template(
         "hr/cycle.html", cycle=cycle,
         deadline=deadline(cycle, date.today()) if cycle else None,
-        schools=schools, review_form=review_form,
-        revoke_form=revoke_form or RevokeForm(), policy=policy,
+        schools=schools, review_form=review_form or _review_form(),
+        revoke_form=revoke_form or RevokeForm(),
+        policy=policy_in_force(trust_content, cycle), versions=trust_content.versions,
         can_record=current_user.has_role(Role.HR, Role.ADMIN)), status
 
 
@@ -462,25 +495,61 @@ def cycle_page():
 @bp.post("/review")
 @roles_required(Role.HR, Role.ADMIN)
 def record():
-    form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            cycle = record_review(db.session, content().policy, form.reviewed_on.data,
-                                  form.next_review.data, date.today(), form.version.data,
-                                  db.session.get(Person, current_user.id))
-        except ReviewError as exc:
-            db.session.rollback()
-            form.next_review.errors = [str(exc)]
-        else:
-            db.session.flush()
-            audit("review-recorded", f"cycle:{cycle.id}",
-                  reviewed_on=cycle.reviewed_on.isoformat(),
-                  next_review=cycle.review_date.isoformat(), version=cycle.policy_version)
-            db.session.commit()
-            flash(f"Review recorded. A new review cycle is open: everyone must complete their "
-                  f"training by {cycle.review_date.day} {cycle.review_date:%B %Y}.", "success")
-            return redirect(url_for("hr.cycle_page"))
-    return _cycle_page(review_form=form, status=422)
+    """Check the review, show what it would make due in each school, and record it only
+    when the same details come back with `confirm`."""
+    form = _review_form(request.form)
+    if not form.validate_on_submit():
+        return _cycle_page(review_form=form, status=422)
+    trust_content = content()
+    retraining = Retraining(form.retraining.data)
+    try:
+        policy = check_review(trust_content, form.version.data, form.reviewed_on.data,
+                              form.next_review.data, date.today(), current_cycle(db.session))
+    except ReviewError as exc:
+        form.next_review.errors = [str(exc)]
+        return _cycle_page(review_form=form, status=422)
+    if request.form.get("confirm") != "yes":
+        plan = plan_retraining(db.session, trust_content, policy.version, retraining)
+        return render_template("hr/review_preview.html", form=form, plan=plan,
+                               units=trust_content.units, policy=policy)
+    cycle = record_review(db.session, trust_content, form.reviewed_on.data,
+                          form.next_review.data, date.today(), policy.version, retraining,
+                          db.session.get(Person, current_user.id))
+    carried = db.session.scalar(select(func.count()).select_from(CarriedOverPass).where(
+        CarriedOverPass.cycle_id == cycle.id))
+    audit("review-recorded", f"cycle:{cycle.id}",
+          reviewed_on=cycle.reviewed_on.isoformat(), next_review=cycle.review_date.isoformat(),
+          version=cycle.policy_version, retraining=cycle.retraining, carried_over=carried)
+    db.session.commit()
+    flash(f"Review recorded. A new review cycle is open for policy version "
+          f"{cycle.policy_version}: everyone must read and acknowledge it and complete their "
+          f"training by {long_date(cycle.review_date)}.", "success")
+    return redirect(url_for("hr.cycle_page"))
+
+
+@bp.get("/policy/changes")
+@roles_required(Role.HR, Role.ADMIN)
+def policy_changes():
+    """What changed between two versions, with the units and questions citing each clause."""
+    trust_content = content()
+    versions = trust_content.versions
+    if len(versions) < 2:
+        return render_template("hr/policy_changes.html", diff=None, versions=versions,
+                               old=None, new=None)
+    in_force = policy_in_force(trust_content, current_cycle(db.session)).version
+    new = request.args.get("new") or versions[-1]
+    default_old = in_force if in_force != new else (
+        trust_content.previous_version(new).version
+        if trust_content.previous_version(new) else versions[0])
+    old = request.args.get("old") or default_old
+    try:
+        diff = diff_policies(trust_content.policy_version(old),
+                             trust_content.policy_version(new), trust_content)
+    except UnknownVersion as exc:
+        return render_template("hr/policy_changes.html", diff=None, versions=versions,
+                               old=old, new=new, error=str(exc)), 404
+    return render_template("hr/policy_changes.html", diff=diff, versions=versions, old=old,
+                           new=new, Change=Change)
 
 
 @bp.get("/schools/<int:school_id>/certificates.zip")

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from elearn.certification.services import my_certificates
-from elearn.cycles import current_cycle, deadline
+from elearn.acknowledgement import acknowledge, acknowledgement
+from elearn.certification.services import complete_tracks, my_certificates
+from elearn.content.versions import diff_policies
+from elearn.cycles import current_cycle, deadline, previous_cycle
 from elearn.extensions import db
-from elearn.models import Person
+from elearn.learner.forms import AcknowledgeForm
+from elearn.models import Person, utcnow
 from elearn.privacy import personal_data
-from elearn.quiz.attempts import UnitState, attempts_for, progress
-from elearn.web import audit, content
+from elearn.quiz.attempts import attempts_for, carried_over, progress
+from elearn.review import policy_in_force
+from elearn.web import audit, content, renderer
 
 bp = Blueprint("learner", __name__, template_folder="templates")
 
@@ -25,23 +29,74 @@ def home():
     trust_content = content()
     tracks = trust_content.tracks_for_roles({r.value for r in current_user.roles})
     attempts = attempts_for(db.session, current_user.id, cycle.id) if cycle else []
-    track_rows = [(track, progress(trust_content, track.unit_ids, attempts))
+    carried = carried_over(db.session, current_user.id, cycle.id) if cycle else {}
+    track_rows = [(track, progress(trust_content, track.unit_ids, attempts, carried))
                   for track in tracks]
+    acknowledged = acknowledgement(db.session, current_user.id, cycle.id) if cycle else None
+    units_done = bool(track_rows) and all(row.passed for _, rows in track_rows for row in rows)
     return render_template(
         "learner/home.html",
         cycle=cycle,
         deadline=deadline(cycle, date.today()) if cycle else None,
         track_rows=track_rows,
-        all_done=bool(track_rows) and all(row.state is UnitState.PASSED
-                                          for _, rows in track_rows for row in rows),
+        acknowledged=acknowledged,
+        policy_title=policy_in_force(trust_content, cycle).title,
+        units_done=units_done,
+        all_done=units_done and acknowledged is not None,
         certificates=my_certificates(db.session, current_user.id, date.today()),
     )
+
+
+def _policy_page(form: AcknowledgeForm, status: int = 200):
+    cycle = current_cycle(db.session)
+    trust_content = content()
+    policy = policy_in_force(trust_content, cycle)
+    changes = None
+    if cycle is not None:
+        before = previous_cycle(db.session, cycle)
+        if before is not None and before.policy_version != cycle.policy_version \
+                and before.policy_version in trust_content.versions:
+            changes = diff_policies(trust_content.policy_version(before.policy_version), policy)
+    return render_template(
+        "learner/policy.html", policy=policy, cycle=cycle, changes=changes, form=form,
+        needs_training=bool(trust_content.tracks_for_roles(
+            {r.value for r in current_user.roles})),
+        deadline=deadline(cycle, date.today()) if cycle else None,
+        acknowledged=acknowledgement(db.session, current_user.id, cycle.id) if cycle else None,
+    ), status
 
 
 @bp.get("/policy")
 @login_required
 def policy():
-    return render_template("learner/policy.html", policy=content().policy)
+    return _policy_page(AcknowledgeForm())
+
+
+@bp.post("/policy/acknowledge")
+@login_required
+def acknowledge_policy():
+    """Record "I have read and understood" for the version in force; this may complete a
+    track whose units are already passed."""
+    form = AcknowledgeForm()
+    cycle = current_cycle(db.session)
+    if cycle is None or deadline(cycle, date.today()).overdue:
+        flash("The review date has passed, so the policy cannot be acknowledged for this "
+              "cycle. The Trust will reopen training when the policy is reviewed.", "error")
+        return redirect(url_for("learner.policy"))
+    if not form.validate_on_submit():
+        return _policy_page(form, 422)
+    person = db.session.get(Person, current_user.id)
+    record = acknowledge(db.session, person, cycle, utcnow())
+    issued = complete_tracks(db.session, content(), renderer(), person, cycle, date.today(),
+                             utcnow(), current_app.config["BASE_URL"])
+    audit("policy-acknowledged", f"person:{person.id}", version=record.policy_version,
+          cycle=cycle.id)
+    db.session.commit()
+    message = f"Thank you: you have acknowledged version {record.policy_version} of the policy."
+    if issued:
+        message += " Your training is complete and your certificate is ready below."
+    flash(message, "success")
+    return redirect(url_for("learner.home") + ("#certs" if issued else ""))
 
 
 @bp.get("/my-data")

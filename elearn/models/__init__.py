@@ -16,10 +16,18 @@ from elearn.models.people import (
     UsedToken,
 )
 from elearn.models.reminders import MANUAL, ReminderLog
-from elearn.models.training import Answer, Attempt, AttemptResult, Completion
+from elearn.models.training import (
+    Answer,
+    Attempt,
+    AttemptResult,
+    CarriedOverPass,
+    Completion,
+    PolicyAcknowledgement,
+)
 
 __all__ = [
     "AuditEvent", "Base", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS",
     "LoginFailure", "Person", "PersonRole", "RateLimitHit", "Role", "School", "UsedToken",
-    "Answer", "Attempt", "AttemptResult", "Completion", "MANUAL", "ReminderLog", "StaffImport",
+    "Answer", "Attempt", "AttemptResult", "CarriedOverPass", "Completion",
+    "PolicyAcknowledgement", "MANUAL", "ReminderLog", "StaffImport",
 ]

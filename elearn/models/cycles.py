@@ -20,3 +20,6 @@ class ReviewCycle(Base):
     review_date: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # "all": every unit is due again; "changed": only units citing a changed or added
+    # clause, the others carried over from the cycle before.
+    retraining: Mapped[str] = mapped_column(String(16), default="all", server_default="all")

@@ -88,3 +88,40 @@ class Completion(Base):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("review_cycle.id"))
     track_id: Mapped[str] = mapped_column(String(100))
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PolicyAcknowledgement(Base):
+    """A person confirmed they have read and understood a version of the policy, in a cycle."""
+
+    __tablename__ = "policy_acknowledgement"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("review_cycle.id"))
+    policy_version: Mapped[str] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CarriedOverPass(Base):
+    """A unit passed in an earlier cycle that counts in this one: the review retrained only
+    on what changed, and this unit cites nothing that did."""
+
+    __tablename__ = "carried_over_pass"
+    __table_args__ = (UniqueConstraint("person_id", "cycle_id", "unit_id"),
+                      Index("ix_carried_over_cycle_person", "cycle_id", "person_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("review_cycle.id"))
+    unit_id: Mapped[str] = mapped_column(String(100))
+    # The attempt that passed it, in its own (earlier) cycle.
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
+    carried_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship(lazy="joined")
+
+    @property
+    def passed_at(self) -> datetime | None:
+        """When the original attempt was submitted."""
+        return self.attempt.result.submitted_at if self.attempt.result else None

@@ -13,7 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Unit
-from elearn.models import Answer, Attempt, AttemptResult, Person, ReviewCycle
+from elearn.models import (
+    Answer,
+    Attempt,
+    AttemptResult,
+    CarriedOverPass,
+    Person,
+    ReviewCycle,
+)
 from elearn.quiz.grading import ResponseError, check_response, grade
 
 
@@ -45,7 +52,12 @@ class UnitState(StrEnum):
     NOT_STARTED = "not started"
     IN_PROGRESS = "in progress"
     PASSED = "passed"
+    CARRIED_OVER = "carried over"
     FAILED = "failed - retake"
+
+    @property
+    def passed(self) -> bool:
+        return self in (UnitState.PASSED, UnitState.CARRIED_OVER)
 
 
 def draw(unit: Unit, rng: random.Random) -> tuple[list[str], dict[str, list[str]]]:
@@ -94,6 +106,13 @@ def _open_attempt(session: Session, person: Person, cycle: ReviewCycle,
     return attempt
 
 
+def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, CarriedOverPass]:
+    """Units whose pass in an earlier cycle counts in this one, with the original attempt."""
+    rows = session.scalars(select(CarriedOverPass).where(
+        CarriedOverPass.person_id == person_id, CarriedOverPass.cycle_id == cycle_id))
+    return {row.unit_id: row for row in rows}
+
+
 def attempts_for(session: Session, person_id: int, cycle_id: int,
                  unit_id: str | None = None) -> list[Attempt]:
     query = select(Attempt).where(Attempt.person_id == person_id, Attempt.cycle_id == cycle_id)
@@ -137,6 +156,9 @@ def start_attempt(session: Session, content: Content, person: Person, cycle: Rev
         return open_attempt
     if unit_state(existing, unit.fingerprint) is UnitState.PASSED:
         raise AttemptClosed("You have already passed this unit in this review cycle.")
+    if carried_over(session, person.id, cycle.id).get(unit_id) is not None:
+        raise AttemptClosed("Your pass at this unit in the last review cycle carries over: "
+                            "the policy's changes do not touch it.")
     question_ids, option_order = draw(unit, rng or random.SystemRandom())
     number = (session.scalar(select(func.max(Attempt.number)).where(
         Attempt.person_id == person.id, Attempt.cycle_id == cycle.id,
@@ -230,18 +252,27 @@ class UnitProgress:
     open_attempt: Attempt | None
     best_percent: int | None
     last_attempt: Attempt | None
+    carried_over: CarriedOverPass | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.state.passed
 
 
-def progress(content: Content, unit_ids: Iterable[str],
-             attempts: list[Attempt]) -> list[UnitProgress]:
-    """Each unit's state for a person in a cycle, from all their attempts in it."""
+def progress(content: Content, unit_ids: Iterable[str], attempts: list[Attempt],
+             carried: dict[str, CarriedOverPass] | None = None) -> list[UnitProgress]:
+    """Each unit's state for a person in a cycle, from all their attempts in it and the
+    passes carried over into it."""
+    carried = carried or {}
     rows = []
     for uid in unit_ids:
         unit = content.units[uid]
         mine = [a for a in attempts if a.unit_id == uid]
         scored = [a.result.percent for a in mine if a.result is not None]
-        rows.append(UnitProgress(unit, unit_state(mine, unit.fingerprint),
-                                 open_attempt_for(mine, unit.fingerprint),
+        state = unit_state(mine, unit.fingerprint)
+        if uid in carried and state is not UnitState.PASSED:
+            state = UnitState.CARRIED_OVER
+        rows.append(UnitProgress(unit, state, open_attempt_for(mine, unit.fingerprint),
                                  max(scored) if scored else None,
-                                 mine[-1] if mine else None))
+                                 mine[-1] if mine else None, carried.get(uid)))
     return rows

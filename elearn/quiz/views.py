@@ -55,7 +55,8 @@ def unit(unit_id: str):
         abort(404)
     cycle = _cycle_or_404()
     mine = service.attempts_for(db.session, current_user.id, cycle.id, unit_id)
-    [row] = service.progress(trust_content, [unit_id], mine)
+    [row] = service.progress(trust_content, [unit_id], mine,
+                             service.carried_over(db.session, current_user.id, cycle.id))
     return render_template("quiz/unit.html", row=row, unit=row.unit, attempts=mine,
                            pass_mark=trust_content.pass_mark_for(unit_id),
                            deadline=deadline(cycle, date.today()), form=FlaskForm())

@@ -79,8 +79,14 @@ class Learner:
         assert all(r.status_code == 302 for r in results), [r.status_code for r in results]
         return attempt_id
 
+    def acknowledge(self) -> None:
+        token = self._token("/policy")
+        assert self.post("/policy/acknowledge", {"csrf_token": token, "confirm": "y"}
+                         ).status_code == 302
+
     def run(self) -> list[int]:
         self.sign_in()
+        self.acknowledge()
         return [self.take("friends"), self.take("approval")]
 
 

@@ -28,9 +28,10 @@ def test_recording_a_review_is_audited_with_who_and_what(app, db, make_person, c
     hr.post("/hr/review", data={"csrf_token": csrf_token(page),
                                 "reviewed_on": date.today().isoformat(),
                                 "next_review": (date.today() + timedelta(days=365)).isoformat(),
-                                "version": "v1"})
+                                "version": "v1", "retraining": "changed", "confirm": "yes"})
     event = db.session.query(AuditEvent).filter_by(action="review-recorded").one()
     assert event.actor_id == hr_person.id and event.details["version"] == "v1"
+    assert event.details["retraining"] == "changed"
 
 
 def test_admin_reads_and_filters_the_trail(app, db, make_person):

@@ -3,49 +3,24 @@
 import hashlib
 import html
 import io
-import re
 import zipfile
 from datetime import date, timedelta
 
 import pytest
-from helpers import csrf_token, sign_in
+from helpers import acknowledge, csrf_token, pass_unit, sign_in
 from pypdf import PdfReader
 
 from elearn.certification.codes import display
-from elearn.models import Attempt, Certificate, Completion, ReviewCycle, Role
-from elearn.web import content
-
-
-def _start(client, unit_id):
-    page = client.get(f"/units/{unit_id}")
-    response = client.post(f"/units/{unit_id}/start", data={"csrf_token": csrf_token(page)})
-    return int(re.search(r"/attempts/(\d+)/", response.headers["Location"]).group(1))
-
-
-def _pass(client, db, unit_id):
-    attempt_id = _start(client, unit_id)
-    attempt = db.session.get(Attempt, attempt_id)
-    unit = content().units[unit_id]
-    for n, qid in enumerate(attempt.question_ids, 1):
-        q = unit.question(qid)
-        page = client.get(f"/attempts/{attempt_id}/questions/{n}")
-        if q.kind.value == "ordering":
-            data = {f"position-{o}": str(q.correct_ids.index(o) + 1)
-                    for o in attempt.option_order[qid]}
-        else:
-            data = {"answer": list(q.correct_ids)}
-        client.post(f"/attempts/{attempt_id}/questions/{n}",
-                    data={"csrf_token": csrf_token(page), "go": "next", **data})
-    check = client.get(f"/attempts/{attempt_id}/check")
-    return client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(check)})
+from elearn.models import Certificate, Completion, ReviewCycle, Role
 
 
 @pytest.fixture
 def completed(signed_in, cycle, db):
     """A member of staff who has passed every unit of the staff track."""
     client, person = signed_in(Role.STAFF, name="Ann <b>Lee</b> =SUM(A1)")
-    _pass(client, db, "friends")
-    _pass(client, db, "approval")
+    acknowledge(client)
+    pass_unit(client, db, "friends")
+    pass_unit(client, db, "approval")
     return client, person
 
 
@@ -161,7 +136,8 @@ def test_new_review_makes_everyone_due_again_and_old_certificates_expired(
     next_review = date.today() + timedelta(days=365)
     response = hr.post("/hr/review", data={
         "csrf_token": csrf_token(page), "reviewed_on": date.today().isoformat(),
-        "next_review": next_review.isoformat(), "version": "v1"})
+        "next_review": next_review.isoformat(), "version": "v1", "retraining": "all",
+        "confirm": "yes"})
     assert response.status_code == 302
     assert db.session.query(ReviewCycle).count() == 2
     home = client.get("/").get_data(as_text=True)
@@ -178,7 +154,8 @@ def test_review_with_a_next_date_in_the_past_is_refused_and_changes_nothing(
     page = hr.get("/hr/")
     response = hr.post("/hr/review", data={
         "csrf_token": csrf_token(page), "reviewed_on": date.today().isoformat(),
-        "next_review": (date.today() - timedelta(days=1)).isoformat(), "version": "v1"})
+        "next_review": (date.today() - timedelta(days=1)).isoformat(), "version": "v1",
+        "retraining": "all", "confirm": "yes"})
     assert response.status_code == 422
     assert "must be in the future" in response.get_data(as_text=True)
     assert db.session.query(ReviewCycle).count() == 1
@@ -190,7 +167,8 @@ def test_review_naming_an_unknown_version_is_refused(app, db, make_person, cycle
     page = hr.get("/hr/")
     response = hr.post("/hr/review", data={
         "csrf_token": csrf_token(page), "reviewed_on": date.today().isoformat(),
-        "next_review": (date.today() + timedelta(days=300)).isoformat(), "version": "v9"})
+        "next_review": (date.today() + timedelta(days=300)).isoformat(), "version": "v9",
+        "retraining": "all", "confirm": "yes"})
     assert response.status_code == 422 and "no policy version" in response.get_data(
         as_text=True)
     assert db.session.query(ReviewCycle).count() == 1
@@ -198,7 +176,7 @@ def test_review_naming_an_unknown_version_is_refused(app, db, make_person, cycle
 
 def test_no_certificate_after_the_review_date_and_learners_are_told(signed_in, cycle, db):
     client, _ = signed_in(Role.STAFF)
-    _pass(client, db, "friends")
+    pass_unit(client, db, "friends")
     cycle.review_date = date.today() - timedelta(days=1)
     db.session.commit()
     home = client.get("/").get_data(as_text=True)
@@ -247,7 +225,8 @@ def test_cli_records_a_review_and_refuses_a_past_next_date(runner, db, cycle):
                                "--next-review", "2020-01-01"])
     assert past.exit_code != 0 and "must be in the future" in past.output
     ok = runner.invoke(args=["review", "record", "--reviewed-on", date.today().isoformat(),
-                             "--next-review", (date.today() + timedelta(days=365)).isoformat()])
+                             "--next-review", (date.today() + timedelta(days=365)).isoformat(),
+                             "--yes"])
     assert ok.exit_code == 0, ok.output
     assert db.session.query(ReviewCycle).count() == 2
 

@@ -58,6 +58,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
                               row(DENY, DENY, DENY, OK, DENY, OK, DENY)),
     "learner.home": ("GET", "/", SIGNED_IN),
     "learner.policy": ("GET", "/policy", SIGNED_IN),
+    "learner.acknowledge_policy": ("POST", "/policy/acknowledge", SIGNED_IN),
     "learner.my_data": ("GET", "/my-data", SIGNED_IN),
     "learner.my_data_json": ("GET", "/my-data.json", SIGNED_IN),
     # A staff unit: people with the staff role (head teachers are staff too).
@@ -81,6 +82,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "hr.import_confirm": ("POST", "/hr/import/{upload}", HR_ONLY),
     "hr.cycle_page": ("GET", "/hr/cycle", HR_AND_ADMIN),
     "hr.record": ("POST", "/hr/review", HR_AND_ADMIN),
+    "hr.policy_changes": ("GET", "/hr/policy/changes", HR_AND_ADMIN),
     "hr.revoke_certificate": ("POST", "/hr/certificates/revoke", HR_ONLY),
     "hr.school_certificates": ("GET", "/hr/schools/{school_a}/certificates.zip", HR_ONLY),
     "admin.audit_trail": ("GET", "/admin/audit", row(LOGIN, DENY, DENY, DENY, DENY, DENY, OK)),

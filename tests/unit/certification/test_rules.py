@@ -14,19 +14,23 @@ DAY = date(2027, 1, 31)
 
 
 def test_track_is_complete_when_every_unit_is_passed_before_the_review_date():
-    assert completed_tracks([STAFF, GOV], {"a", "b"}, date(2027, 1, 1), DAY) == [STAFF]
+    assert completed_tracks([STAFF, GOV], {"a", "b"}, True, date(2027, 1, 1), DAY) == [STAFF]
 
 
 def test_track_with_a_unit_missing_is_not_complete():
-    assert completed_tracks([STAFF], {"a"}, date(2027, 1, 1), DAY) == []
+    assert completed_tracks([STAFF], {"a"}, True, date(2027, 1, 1), DAY) == []
 
 
 def test_nothing_completes_after_the_review_date():
-    assert completed_tracks([STAFF], {"a", "b"}, date(2027, 2, 1), DAY) == []
+    assert completed_tracks([STAFF], {"a", "b"}, True, date(2027, 2, 1), DAY) == []
 
 
 def test_the_review_date_itself_still_counts():
-    assert completed_tracks([STAFF], {"a", "b"}, DAY, DAY) == [STAFF]
+    assert completed_tracks([STAFF], {"a", "b"}, True, DAY, DAY) == [STAFF]
+
+
+def test_track_is_not_complete_until_the_policy_is_acknowledged():
+    assert completed_tracks([STAFF], {"a", "b"}, False, date(2027, 1, 1), DAY) == []
 
 
 def test_status_revoked_beats_valid():

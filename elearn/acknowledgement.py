@@ -1,0 +1,36 @@
+"""Reading and acknowledging the policy version in force, once per review cycle. No Flask."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from elearn.models import Person, PolicyAcknowledgement, ReviewCycle
+
+
+def acknowledgement(session: Session, person_id: int, cycle_id: int
+                    ) -> PolicyAcknowledgement | None:
+    """The person's acknowledgement in the cycle, if they have given it."""
+    return session.scalar(select(PolicyAcknowledgement).where(
+        PolicyAcknowledgement.person_id == person_id,
+        PolicyAcknowledgement.cycle_id == cycle_id))
+
+
+def acknowledge(session: Session, person: Person, cycle: ReviewCycle, now: datetime
+                ) -> PolicyAcknowledgement:
+    """Record that the person has read and understood the cycle's version; once per cycle
+    (a second click, or a race between two tabs, keeps the first)."""
+    existing = acknowledgement(session, person.id, cycle.id)
+    if existing is not None:
+        return existing
+    record = PolicyAcknowledgement(person_id=person.id, cycle_id=cycle.id,
+                                   policy_version=cycle.policy_version, acknowledged_at=now)
+    try:
+        with session.begin_nested():
+            session.add(record)
+    except IntegrityError:
+        return acknowledgement(session, person.id, cycle.id)  # type: ignore[return-value]
+    return record

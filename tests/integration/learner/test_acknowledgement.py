@@ -1,0 +1,115 @@
+"""Reading and acknowledging the policy version in force, and what it means for completion."""
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from helpers import acknowledge, csrf_token, pass_unit, sign_in
+
+from elearn.models import Certificate, Completion, PolicyAcknowledgement, ReviewCycle, Role
+
+
+def test_passing_every_unit_is_not_enough_until_the_policy_is_acknowledged(
+        signed_in, db, cycle):
+    client, person = signed_in(Role.GOVERNOR)
+    pass_unit(client, db, "approval")
+    assert db.session.query(Completion).count() == 0
+    assert db.session.query(Certificate).count() == 0
+    home = client.get("/").get_data(as_text=True)
+    assert "Read and acknowledge the policy" in home and "it is all that is left" in home
+    response = acknowledge(client)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/#certs")
+    certificate = db.session.query(Certificate).one()
+    assert certificate.person_id == person.id and certificate.policy_version == "v1"
+
+
+def test_acknowledging_first_completes_when_the_last_unit_is_passed(signed_in, db, cycle):
+    client, _ = signed_in(Role.GOVERNOR)
+    acknowledge(client)
+    assert db.session.query(Certificate).count() == 0
+    pass_unit(client, db, "approval")
+    assert db.session.query(Certificate).count() == 1
+
+
+def test_the_acknowledgement_keeps_person_version_cycle_and_time_once(signed_in, db, cycle):
+    client, person = signed_in(Role.STAFF)
+    acknowledge(client)
+    acknowledge(client)
+    record = db.session.query(PolicyAcknowledgement).one()
+    assert (record.person_id, record.cycle_id, record.policy_version) == (
+        person.id, cycle.id, "v1")
+    assert record.acknowledged_at.date() == date.today()
+    page = client.get("/policy").get_data(as_text=True)
+    assert "you confirmed you have read and understood version v1" in page
+    assert 'action="/policy/acknowledge"' not in page
+
+
+def test_not_ticking_the_box_explains_and_records_nothing(signed_in, db, cycle):
+    client, _ = signed_in(Role.STAFF)
+    page = client.get("/policy")
+    response = client.post("/policy/acknowledge", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 422
+    assert "Tick the box to confirm" in response.get_data(as_text=True)
+    assert db.session.query(PolicyAcknowledgement).count() == 0
+
+
+def test_no_acknowledgement_after_the_review_date(signed_in, db, cycle):
+    cycle.review_date = date.today() - timedelta(days=1)
+    db.session.commit()
+    client, _ = signed_in(Role.STAFF)
+    response = acknowledge(client)
+    assert response.status_code == 302
+    assert db.session.query(PolicyAcknowledgement).count() == 0
+
+
+def test_a_new_cycle_needs_a_new_acknowledgement(signed_in, db, cycle):
+    client, _ = signed_in(Role.STAFF)
+    acknowledge(client)
+    db.session.add(ReviewCycle(policy_id="test-policy", policy_version="v1",
+                               reviewed_on=date.today(),
+                               review_date=date.today() + timedelta(days=365)))
+    db.session.commit()
+    assert 'action="/policy/acknowledge"' in client.get("/policy").get_data(as_text=True)
+
+
+class TestWhenANewVersionTakesEffect:
+    @pytest.fixture
+    def content_dir(self, versioned_content):
+        return versioned_content
+
+    def test_the_policy_page_opens_on_what_changed_then_the_whole_text(self, signed_in, db,
+                                                                       cycle):
+        db.session.add(ReviewCycle(policy_id="test-policy", policy_version="v2",
+                                   reviewed_on=date.today(),
+                                   review_date=date.today() + timedelta(days=365)))
+        db.session.commit()
+        client, _ = signed_in(Role.STAFF)
+        page = client.get("/policy").get_data(as_text=True)
+        changed = page.index("What changed since version v1")
+        assert changed < page.index('id="terms"')  # the whole text follows
+        assert "or a former pupil</ins>" in page and "Some context.</del>" in page
+        assert "version v2" in page
+
+    def test_the_same_version_again_shows_no_changes(self, signed_in, cycle):
+        client, _ = signed_in(Role.STAFF)
+        assert "What changed" not in client.get("/policy").get_data(as_text=True)
+
+
+def test_hr_sees_who_has_acknowledged_in_the_list_the_person_page_and_the_export(
+        app, db, make_person, signed_in, cycle):
+    client, person = signed_in(Role.STAFF, name="Reader Ruth")
+    make_person(Role.STAFF, name="Nonreader Nick")
+    acknowledge(client)
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    listing = hr.get("/hr/people").get_data(as_text=True)
+    assert re.search(r"Reader Ruth.*?Yes, \d", listing, re.S)
+    assert re.search(r"Nonreader Nick.*?Not yet", listing, re.S)
+    page = hr.get(f"/hr/people/{person.id}").get_data(as_text=True)
+    assert f"Version v1, on {date.today().day} {date.today():%B %Y}" in page
+    rows = list(csv.DictReader(io.StringIO(hr.get("/hr/people.csv").data.decode("utf-8-sig"))))
+    by_name = {r["Name"]: r for r in rows}
+    assert by_name["Reader Ruth"]["Policy acknowledged"].startswith(date.today().isoformat())
+    assert by_name["Nonreader Nick"]["Policy acknowledged"] == "no"
