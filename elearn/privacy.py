@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 from elearn.models import (
     Attempt,
     AuditEvent,
+    CarriedOverPass,
     Certificate,
     LoginFailure,
     Person,
+    PolicyAcknowledgement,
     ReviewCycle,
 )
 
@@ -40,6 +42,11 @@ def personal_data(session: Session, person: Person) -> dict[str, Any]:
         (AuditEvent.actor_id == person.id) | (AuditEvent.subject == f"person:{person.id}"))
         .order_by(AuditEvent.at))
     failures = session.scalars(select(LoginFailure).where(LoginFailure.account == person.email))
+    acknowledgements = session.scalars(select(PolicyAcknowledgement).where(
+        PolicyAcknowledgement.person_id == person.id).order_by(
+        PolicyAcknowledgement.acknowledged_at))
+    carried = session.scalars(select(CarriedOverPass).where(
+        CarriedOverPass.person_id == person.id).order_by(CarriedOverPass.carried_at))
     return {
         "person": {
             "name": person.name, "email": person.email, "school": person.school.name,
@@ -57,6 +64,13 @@ def personal_data(session: Session, person: Person) -> dict[str, Any]:
                 "percent": a.result.percent, "passed": a.result.passed,
                 "submitted_at": _iso(a.result.submitted_at)},
         } for a in attempts],
+        "policy_acknowledgements": [{
+            "policy_version": a.policy_version,
+            "review_cycle_due": _iso(cycles[a.cycle_id].review_date),
+            "acknowledged_at": _iso(a.acknowledged_at)} for a in acknowledgements],
+        "passes_carried_over": [{
+            "unit": c.unit_id, "into_review_cycle_due": _iso(cycles[c.cycle_id].review_date),
+            "passed_at": _iso(c.passed_at)} for c in carried],
         "certificates": [{
             "number": c.code, "track": c.track_title, "policy_version": c.policy_version,
             "completed_on": _iso(c.completed_on), "valid_until": _iso(c.valid_until),

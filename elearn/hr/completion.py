@@ -327,6 +327,7 @@ class Counts:
     in_progress: int = 0
     not_started: int = 0
     overdue: int = 0
+    acknowledged: int = 0  # people who have acknowledged the cycle's policy version
 
     def add(self, state: TrackState, overdue: bool, n: int = 1) -> None:
         self.people += n
@@ -365,15 +366,17 @@ def summarise(rows: Iterable[PersonCompletion], schools: Sequence[tuple[int, str
 
     rows = list(rows)
     # Tally identical (school, state, overdue) combinations first: a handful of keys.
-    overall = Counter((r.school_id, r.status, r.overdue) for r in rows)
+    overall = Counter((r.school_id, r.status, r.overdue, r.acknowledged_at is not None)
+                      for r in rows)
     by_track = Counter((r.school_id, track_id, state, r.overdue and state is not
                         TrackState.COMPLETE) for r in rows for track_id, state in r.tracks)
     by_school = {sid: blank(sid, name) for sid, name in schools}
     total = blank(0, "All schools")
-    for (school_id, state, overdue), n in overall.items():
+    for (school_id, state, overdue, acknowledged), n in overall.items():
         for target in (by_school.get(school_id), total):
             if target is not None:
                 target.overall.add(state, overdue, n)
+                target.overall.acknowledged += n if acknowledged else 0
     for (school_id, track_id, state, overdue), n in by_track.items():
         for target in (by_school.get(school_id), total):
             if target is not None and track_id in target.by_track:

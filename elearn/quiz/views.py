@@ -20,9 +20,10 @@ from flask_wtf import FlaskForm
 from elearn.certification.services import complete_tracks
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
-from elearn.models import Attempt, Person, utcnow
+from elearn.models import Attempt, Person, ReviewCycle, utcnow
 from elearn.quiz import attempts as service
 from elearn.quiz.forms import response_from_form
+from elearn.review import policy_in_force
 from elearn.web import content, renderer
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
@@ -204,6 +205,10 @@ def result(attempt_id: int):
             if (q and answer) else [],
             "correct": bool(attempt.result.marks.get(qid)),
         })
-    clauses = trust_content.policy.clauses
+    # Quote the words of the version the attempt's cycle was on; a clause only the newer
+    # text has is quoted from there.
+    cycle = db.session.get(ReviewCycle, attempt.cycle_id)
+    clauses = {**trust_content.policy.clauses,
+               **policy_in_force(trust_content, cycle).clauses}
     return render_template("quiz/result.html", attempt=attempt, unit=unit, rows=rows,
                            result=attempt.result, clauses=clauses, form=FlaskForm())

@@ -163,10 +163,20 @@ def go_home(page) -> None:
     click_to(page, "nav a:has-text('My training')")
 
 
+def acknowledge_policy(page, shot: str | None = None) -> None:
+    """From the home page, read the policy and confirm "I have read and understood" it."""
+    click_to(page, "main a:has-text('Read and acknowledge the policy')", shot, docs=bool(shot))
+    page.get_by_label("I have read and understood this version of the policy").check()
+    click_to(page, "form[action$='/policy/acknowledge'] button")
+    assert "you have acknowledged version" in flash_text(page), flash_text(page)
+
+
 def take_track(page, content: Content, track_id: str, *, fail_first: bool = False,
                shots: bool = False, home_shot_after: int | None = None) -> None:
-    """From the home page, pass every unit of the track; fail the first one once first."""
+    """From the home page, read and acknowledge the policy, then pass every unit of the
+    track; fail the first one once first."""
     track = next(t for t in content.tracks if t.id == track_id)
+    acknowledge_policy(page, "policy-acknowledge" if shots else None)
     for index, unit_id in enumerate(track.unit_ids):
         open_unit_from_home(page, unit_id)
         if fail_first and index == 0:
@@ -335,9 +345,26 @@ def take_unit_by_keyboard(page, content: Content, unit_id: str, *, right: bool =
     assert verdict == ("Passed" if right else "Not passed yet"), verdict
 
 
+def acknowledge_policy_by_keyboard(page) -> None:
+    """Home → the policy → the in-page link to the confirmation → tick → confirm."""
+    skip_to_main(page)
+    tab_to(page, "main a[href='/policy']")
+    press_to_navigate(page)
+    skip_to_main(page)
+    tab_to(page, "main a[href='#acknowledge']")
+    page.keyboard.press("Enter")  # an in-page link: focus moves on from the section
+    tab_to(page, "#confirm")
+    page.keyboard.press("Space")
+    assert page.locator("#confirm").is_checked()
+    tab_to(page, "form[action$='/policy/acknowledge'] button")
+    press_to_navigate(page)
+    assert "you have acknowledged version" in flash_text(page), flash_text(page)
+
+
 def take_track_by_keyboard(page, content: Content, track_id: str, *,
                            fail_first: bool = False) -> None:
     track = next(t for t in content.tracks if t.id == track_id)
+    acknowledge_policy_by_keyboard(page)
     for index, unit_id in enumerate(track.unit_ids):
         skip_to_main(page)
         tab_to(page, f'main a[href="/units/{unit_id}"]')
@@ -366,6 +393,7 @@ def pass_track_directly(server, email: str, track_id: str) -> list[str]:
     it; returns the codes of the certificates issued. For seeding verify and HR tests."""
     from sqlalchemy import select
 
+    from elearn.acknowledgement import acknowledge
     from elearn.certification.services import complete_tracks
     from elearn.cycles import current_cycle
     from elearn.extensions import db
@@ -390,6 +418,7 @@ def pass_track_directly(server, email: str, track_id: str) -> list[str]:
             service.submit_attempt(db.session, content, person, cycle, attempt.id, today,
                                    utcnow())
             db.session.commit()
+        acknowledge(db.session, person, cycle, utcnow())
         issued = complete_tracks(db.session, content, renderer(), person, cycle, today,
                                  utcnow(), server.app.config["BASE_URL"])
         db.session.commit()

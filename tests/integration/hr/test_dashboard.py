@@ -50,8 +50,8 @@ def test_overview_shows_the_figures_per_school_and_the_trust_total(app, trust):
     assert page.status_code == 200
     rows = table(page, "Completion by school: people")
     header, body = rows[0], rows[1:]
-    assert header[:7] == ["School", "People", "Complete", "In progress", "Not started",
-                          "% complete", "Reminders"]
+    assert header[:8] == ["School", "People", "Complete", "In progress", "Not started",
+                          "% complete", "Policy acknowledged", "Reminders"]
     by_school = {r[0]: r[1:6] for r in body}
     assert by_school["School A"] == ["5", "2", "1", "2", "40%"]
     assert by_school["School B"] == ["2", "0", "1", "1", "0%"]
@@ -226,7 +226,8 @@ def test_xlsx_export_holds_exactly_the_filtered_people(app, trust):
     assert [v[0] for v in values[1:]] == ["Alice Able", "Bob Baker", "Cara Cole", "Dan Dale",
                                           "Eve Earl"]
     alice = values[1]
-    assert alice[6] == "complete" and alice[8] == 100 and alice[9].startswith("TESTCODE")
+    assert alice[6] == "complete" and alice[7] == "no"
+    assert alice[9] == 100 and alice[10].startswith("TESTCODE")
 
 
 def test_exports_never_hold_a_formula(app, db, make_person, trust):

@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from helpers import acknowledge, csrf_token, pass_unit, sign_in
+from helpers import acknowledge, csrf_token, pass_unit, sign_in, table
 
 from elearn.models import Certificate, Completion, PolicyAcknowledgement, ReviewCycle, Role
 
@@ -113,3 +113,15 @@ def test_hr_sees_who_has_acknowledged_in_the_list_the_person_page_and_the_export
     by_name = {r["Name"]: r for r in rows}
     assert by_name["Reader Ruth"]["Policy acknowledged"].startswith(date.today().isoformat())
     assert by_name["Nonreader Nick"]["Policy acknowledged"] == "no"
+
+
+def test_the_overview_counts_acknowledgements_per_school(app, make_person, signed_in, cycle):
+    client, _ = signed_in(Role.STAFF)
+    make_person(Role.STAFF)
+    acknowledge(client)
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    rows = table(hr.get("/hr/"), "Completion by school: people (each counted once, "
+                                 "whatever their tracks)")
+    header, school_a = rows[0], next(r for r in rows if r[0] == "School A")
+    assert school_a[header.index("Policy acknowledged")] == "1"
