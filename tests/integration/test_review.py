@@ -9,7 +9,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from helpers import acknowledge, csrf_token, sign_in
+from helpers import acknowledge, csrf_token, sign_in, table
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -185,7 +185,12 @@ def test_hr_sees_what_each_choice_means_per_school_before_anything_changes(
     preview = _review(hr)
     body = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Nothing has changed yet" in body
-    assert "School A" in body and "School B" in body and "Reporting a concern (3)" in body
+    people = table(preview, "People in each school")
+    assert people[1:] == [["School A", "4", "3", "3"], ["School B", "1", "1", "1"]]
+    units = table(preview, "Units that become due")
+    assert units[0] == ["Unit", "School A", "School B", "All schools"]
+    assert units[1:] == [["Friends", "3", "1", "4"], ["Approval", "1", "0", "1"],
+                         ["Reporting a concern", "3", "1", "4"]]
     assert db.session.query(ReviewCycle).count() == 1
     assert db.session.query(AuditEvent).filter_by(action="review-recorded").count() == 0
     done = _review(hr, confirm="yes")
