@@ -107,6 +107,8 @@ def message(reminder: Reminder, cycle: ReviewCycle, content: Content, today: dat
     days_left = (cycle.review_date - today).days
     titles = {t.id: t.title for t in content.tracks}
     todo = [titles[t] for t, state in person.tracks if state is not TrackState.COMPLETE]
+    if person.acknowledged_at is None:
+        todo.insert(0, f"Read and acknowledge the policy (version {cycle.policy_version})")
     if days_left < 0:
         subject = f"{trust}: your Social Media Policy training is overdue"
         when = f"was due on {due}"

@@ -105,8 +105,8 @@ def test_hr_sees_who_has_acknowledged_in_the_list_the_person_page_and_the_export
     hr = app.test_client()
     sign_in(hr, make_person(Role.HR, school="central").email)
     listing = hr.get("/hr/people").get_data(as_text=True)
-    assert re.search(r"Reader Ruth.*?Yes, \d", listing, re.S)
-    assert re.search(r"Nonreader Nick.*?Not yet", listing, re.S)
+    assert re.search(r"Reader Ruth.*?Policy acknowledged \d", listing, re.S)
+    assert re.search(r"Nonreader Nick.*?Policy not acknowledged", listing, re.S)
     page = hr.get(f"/hr/people/{person.id}").get_data(as_text=True)
     assert f"Version v1, on {date.today().day} {date.today():%B %Y}" in page
     rows = list(csv.DictReader(io.StringIO(hr.get("/hr/people.csv").data.decode("utf-8-sig"))))
