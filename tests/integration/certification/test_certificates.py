@@ -64,6 +64,60 @@ def test_download_serves_the_stored_bytes_whose_hash_is_kept(completed, db):
     assert hashlib.sha256(first).hexdigest() == certificate.sha256
 
 
+def test_download_is_private_and_revalidates_by_the_stored_hash(completed, db):
+    client, _ = completed
+    certificate = db.session.query(Certificate).one()
+    url = f"/certificates/{certificate.code}.pdf"
+    first = client.get(url)
+    assert first.headers["ETag"] == f'"{certificate.sha256}"'
+    assert "private" in first.headers["Cache-Control"]
+    assert first.headers["Content-Disposition"] == (
+        f'attachment; filename="certificate-staff-{display(certificate.code)}.pdf"')
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    stale = client.get(url, headers={"If-None-Match": '"0123abcd"'})
+    assert stale.status_code == 200 and stale.data == certificate.pdf
+
+
+def test_a_matching_etag_reveals_nothing_to_someone_outside_the_scope(app, completed, db,
+                                                                     make_person):
+    certificate = db.session.query(Certificate).one()
+    etag = f'"{certificate.sha256}"'
+    other = app.test_client()
+    sign_in(other, make_person(Role.STAFF, Role.LEADER, school="b").email)
+    for headers in ({}, {"If-None-Match": etag}, {"If-None-Match": "*"}):
+        response = other.get(f"/certificates/{certificate.code}.pdf", headers=headers)
+        assert response.status_code == 404 and "ETag" not in response.headers, headers
+    signed_out = app.test_client().get(f"/certificates/{certificate.code}.pdf",
+                                       headers={"If-None-Match": etag})
+    assert signed_out.status_code == 404
+
+
+def test_an_erased_certificate_is_gone_even_for_a_copy_held_by_the_browser(
+        app, completed, db, make_person):
+    from elearn.models import Person, utcnow
+    from elearn.privacy import erase
+
+    client, person = completed
+    certificate = db.session.query(Certificate).one()
+    code, etag = certificate.code, f'"{certificate.sha256}"'
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    assert hr.get(f"/certificates/{code}.pdf", headers={"If-None-Match": etag}).status_code == 304
+    erase(db.session, db.session.get(Person, person.id), utcnow())
+    db.session.commit()
+    assert hr.get(f"/certificates/{code}.pdf").status_code == 404
+    assert hr.get(f"/certificates/{code}.pdf", headers={"If-None-Match": etag}).status_code == 404
+
+
+def test_an_unknown_certificate_is_404(completed):
+    client, _ = completed
+    assert client.get("/certificates/ACDEFGHJKMNP.pdf").status_code == 404
+    assert client.get("/certificates/ACDEFGHJKMNP.pdf",
+                      headers={"If-None-Match": "*"}).status_code == 404
+
+
 def test_another_learner_gets_404_for_my_certificate(app, completed, db, make_person):
     certificate = db.session.query(Certificate).one()
     for role in (Role.STAFF, Role.GOVERNOR, Role.ADMIN):

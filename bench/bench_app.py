@@ -1,0 +1,26 @@
+"""The app as `make bench` serves it: the real app plus one baseline route.
+
+`/bench/signed-in-bytes` answers a signed-in request with the certificate's bytes through
+the same `send_pdf`, but without looking the certificate up: comparing the download with
+it isolates what the lookup and the scope check cost, apart from the signed-in session
+(cookie, person and roles) that any signed-in page pays. Never part of the real app.
+"""
+
+from pathlib import Path
+
+from flask_login import login_required
+
+from elearn.web import send_pdf
+from wsgi import app
+
+_PDF = Path(app.static_folder) / "bench-certificate.pdf"
+_cache: dict[str, bytes] = {}
+
+
+@app.get("/bench/signed-in-bytes")
+@login_required
+def signed_in_bytes():
+    """The benchmark's PDF, read once from disk and then kept in memory."""
+    if "pdf" not in _cache:
+        _cache["pdf"] = _PDF.read_bytes()
+    return send_pdf(_cache["pdf"], "bench.pdf", "bench")
