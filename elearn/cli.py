@@ -19,7 +19,7 @@ from elearn.content.coverage import coverage as clause_coverage
 from elearn.content.model import UnknownVersion
 from elearn.content.versions import Change, diff_policies
 from elearn.cycles import current_cycle, deadline
-from elearn.demo import DEMO_PASSWORD, is_empty, load_demo
+from elearn.demo import DEMO_PASSWORD, is_empty, load_demo, seed_progress
 from elearn.extensions import db
 from elearn.hr import reminders
 from elearn.hr.importing import apply_import, decode, plan_import
@@ -34,6 +34,7 @@ from elearn.review import (
     plan_retraining,
     record_review,
 )
+from elearn.web import renderer
 
 demo_cli = AppGroup("demo", help="The demo trust.")
 people_cli = AppGroup("people", help="People of the Trust.")
@@ -43,7 +44,9 @@ content_cli = AppGroup("content", help="Training content in modules/.")
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing when people already exist.")
 @click.option("--quiet", is_flag=True, help="Do not print the demo sign-ins.")
-def demo_load(if_empty: bool, quiet: bool) -> None:
+@click.option("--no-progress", is_flag=True,
+              help="Leave everyone not started (by default two schools are part-way).")
+def demo_load(if_empty: bool, quiet: bool, no_progress: bool) -> None:
     """Load the demo trust (three schools, staff, governors, HR, admin)."""
     if not is_empty(db.session):
         if if_empty:
@@ -51,8 +54,12 @@ def demo_load(if_empty: bool, quiet: bool) -> None:
                 click.echo("The database already holds people; demo trust not loaded.")
             return
         raise click.ClickException("The database already holds people. Use an empty database.")
-    sign_ins = load_demo(db.session, current_app.extensions["elearn_content"].policy,
-                         date.today())
+    trust_content = current_app.extensions["elearn_content"]
+    sign_ins = load_demo(db.session, trust_content.policy, date.today())
+    db.session.flush()
+    if not no_progress:
+        seed_progress(db.session, trust_content, renderer(), current_app.config["BASE_URL"],
+                      date.today(), utcnow())
     db.session.commit()
     lines = [f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {what:45} {email}" for what, email in sign_ins]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from elearn.acknowledgement import acknowledge
 from elearn.auth.passwords import hash_password
-from elearn.content.model import Policy
+from elearn.certification.render import CertificateRenderer
+from elearn.certification.services import complete_tracks
+from elearn.content.model import Content, Policy
+from elearn.cycles import current_cycle
 from elearn.models import Person, ReviewCycle, Role, School
+from elearn.quiz.attempts import save_answer, start_attempt, submit_attempt
 
 DEMO_PASSWORD = "learn-the-policy"
 CENTRAL = "Trust central team"
@@ -84,3 +90,58 @@ def load_demo(session: Session, policy: Policy, today: date) -> list[tuple[str, 
                             reviewed_on=today,
                             review_date=add_months(today, policy.review_interval_months)))
     return sign_ins
+
+
+def _take(session: Session, content: Content, person: Person, cycle: ReviewCycle,
+          unit_id: str, today: date, now: datetime, rng: random.Random, right: bool,
+          submit: bool = True) -> None:
+    """Take a unit through the same services a learner's clicks use."""
+    unit = content.units[unit_id]
+    attempt = start_attempt(session, content, person, cycle, unit_id, today, now, rng)
+    session.flush()
+    for n, qid in enumerate(attempt.question_ids):
+        if not submit and n >= 2:
+            return  # stopped part-way: the answers so far are kept
+        question = unit.question(qid)
+        answer = list(question.correct_ids)
+        if not right and n < 2:  # two wrong of five: below the pass mark
+            answer = [next(o for o in question.option_ids if o not in answer)] \
+                if len(answer) < len(question.option_ids) else answer[::-1]
+        save_answer(session, content, person, cycle, attempt.id, qid, answer, today, now)
+    submit_attempt(session, content, person, cycle, attempt.id, today, now)
+
+
+def seed_progress(session: Session, content: Content, renderer: CertificateRenderer,
+                  base_url: str, today: date, now: datetime) -> int:
+    """Give the demo trust a realistic mid-cycle picture, outside the first school (whose
+    people stay untouched, as the walkthroughs in the README and the browser tests start
+    from nothing): in each other school some are done, some part-way, some not started.
+    Returns the number of certificates issued."""
+    rng = random.Random(2017)
+    cycle = current_cycle(session)
+    schools = session.scalars(select(School).where(School.is_central.is_(False))
+                              .order_by(School.id)).all()[1:]
+    issued = 0
+    for school in schools:
+        people = session.scalars(select(Person).where(Person.school_id == school.id)
+                                 .order_by(Person.id)).all()
+        staff = [p for p in people if p.roles == {Role.STAFF}]
+        governors = [p for p in people if p.roles == {Role.GOVERNOR}]
+        plans = [(p, "done") for p in staff[:3] + governors[:1]]
+        plans += [(p, "part-way") for p in staff[3:5]]
+        for person, plan in plans:
+            units = [u for t in content.tracks_for_roles({r.value for r in person.roles})
+                     for u in t.unit_ids]
+            if plan == "done":
+                acknowledge(session, person, cycle, now)
+                _take(session, content, person, cycle, units[0], today, now, rng, right=False)
+                for unit_id in units:
+                    _take(session, content, person, cycle, unit_id, today, now, rng, right=True)
+                issued += len(complete_tracks(session, content, renderer, person, cycle,
+                                              today, now, base_url))
+            else:
+                for unit_id in units[:3]:
+                    _take(session, content, person, cycle, unit_id, today, now, rng, right=True)
+                _take(session, content, person, cycle, units[3], today, now, rng, right=True,
+                      submit=False)
+    return issued

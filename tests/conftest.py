@@ -14,7 +14,14 @@ from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from helpers import PASSWORD, POSTGRES_URL, free_port, sign_in, write_versioned_content
+from helpers import (
+    FIXTURE_CONTENT,
+    PASSWORD,
+    POSTGRES_URL,
+    free_port,
+    sign_in,
+    write_versioned_content,
+)
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -25,8 +32,6 @@ from elearn.extensions import db as _db
 from elearn.extensions import read_only_transaction
 from elearn.models import Person, ReviewCycle, Role, School
 
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
-REAL_CONTENT = Path(__file__).parent.parent / "modules"
 _HASH = hash_password(PASSWORD)
 
 

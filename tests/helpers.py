@@ -156,6 +156,7 @@ def table(response, caption: str) -> list[list[str]]:
 
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+REAL_CONTENT = Path(__file__).parent.parent / "modules"
 
 V2_POLICY = """\
 id: test-policy

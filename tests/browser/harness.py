@@ -90,9 +90,10 @@ def _serve(server, tmp: Path) -> LiveServer:
     from sqlalchemy import select
 
     from elearn import create_app
-    from elearn.demo import load_demo
+    from elearn.demo import load_demo, seed_progress
     from elearn.extensions import db
-    from elearn.models import Person, Role, School
+    from elearn.models import Person, Role, School, utcnow
+    from elearn.web import renderer
 
     url = f"http://127.0.0.1:{server.server_port}"
     app = create_app({
@@ -107,6 +108,10 @@ def _serve(server, tmp: Path) -> LiveServer:
         upgrade(directory=str(Path(app.root_path) / "migrations"))
         policy = app.extensions["elearn_content"].policy
         sign_ins = load_demo(db.session, policy, date.today())
+        db.session.flush()
+        # As `make run` does: two schools part-way through, the first untouched.
+        seed_progress(db.session, app.extensions["elearn_content"], renderer(), url,
+                      date.today(), utcnow())
         db.session.commit()
         first_school = db.session.scalar(select(School).where(School.is_central.is_(False))
                                          .order_by(School.id))
