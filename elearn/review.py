@@ -78,6 +78,11 @@ class SchoolPlan:
     units_due: dict[str, int] = field(default_factory=dict)  # unit id -> people
     carried_over: int = 0  # units, over all people
 
+    @property
+    def units_to_take(self) -> int:
+        """Units to take, over all people (a unit due for three people counts three)."""
+        return sum(self.units_due.values())
+
 
 @dataclass
 class RetrainingPlan:
@@ -93,6 +98,10 @@ class RetrainingPlan:
     @property
     def people_due(self) -> int:
         return sum(s.people_due for s in self.schools)
+
+    @property
+    def units_to_take(self) -> int:
+        return sum(s.units_to_take for s in self.schools)
 
 
 def check_review(content: Content, version: str | None, reviewed_on: date, next_review: date,

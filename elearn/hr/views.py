@@ -510,13 +510,17 @@ def record():
         return _cycle_page(review_form=form, status=422)
     if request.form.get("confirm") != "yes":
         plan = plan_retraining(db.session, trust_content, policy.version, retraining)
+        other = plan_retraining(db.session, trust_content, policy.version, next(
+            r for r in Retraining if r is not retraining))
         due = {uid for school in plan.schools for uid in school.units_due}
         in_track_order = dict.fromkeys(uid for t in trust_content.tracks for uid in t.unit_ids)
         unit_rows = [(trust_content.units[uid].title,
                       [s.units_due.get(uid, 0) for s in plan.schools])
                      for uid in in_track_order if uid in due]
-        return render_template("hr/review_preview.html", form=form, plan=plan,
-                               units=trust_content.units, unit_rows=unit_rows, policy=policy)
+        plans = sorted([plan, other], key=lambda p: list(Retraining).index(p.retraining))
+        return render_template("hr/review_preview.html", form=form, plan=plan, other=other,
+                               plans=plans, units=trust_content.units, unit_rows=unit_rows,
+                               policy=policy)
     cycle = record_review(db.session, trust_content, form.reviewed_on.data,
                           form.next_review.data, date.today(), policy.version, retraining,
                           db.session.get(Person, current_user.id))

@@ -185,6 +185,12 @@ def test_hr_sees_what_each_choice_means_per_school_before_anything_changes(
     preview = _review(hr)
     body = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Nothing has changed yet" in body
+    choices = table(preview, "under each choice")
+    assert choices[1] == ["School", "People with units due", "Units to take",
+                          "People with units due", "Units to take"]
+    # everyone retrains: School A 4 people, 3+3+3+1 units; only what changed: 3, 3+3+1
+    assert choices[2:] == [["School A", "4", "10", "3", "7"], ["School B", "1", "3", "1", "2"],
+                           ["All schools", "5", "13", "4", "9"]]
     people = table(preview, "People in each school")
     assert people[1:] == [["School A", "4", "3", "3"], ["School B", "1", "1", "1"]]
     units = table(preview, "Units that become due")
