@@ -64,6 +64,7 @@ def demo_load(if_empty: bool, quiet: bool, no_progress: bool) -> None:
     lines = [f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {what:45} {email}" for what, email in sign_ins]
     # Kept beside the database so `make run` can show them again on every start.
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(current_app.instance_path, "demo-sign-ins.txt").write_text("\n".join(lines) + "\n")
     click.echo("Demo trust loaded." + ("" if quiet else "\n" + "\n".join(lines)))
 

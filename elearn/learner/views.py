@@ -79,7 +79,11 @@ def acknowledge_policy():
     track whose units are already passed."""
     form = AcknowledgeForm()
     cycle = current_cycle(db.session)
-    if cycle is None or deadline(cycle, date.today()).overdue:
+    if cycle is None:
+        flash("No review of the policy has been recorded yet, so there is nothing to "
+              "acknowledge. HR will let you know when training opens.", "error")
+        return redirect(url_for("learner.policy"))
+    if deadline(cycle, date.today()).overdue:
         flash("The review date has passed, so the policy cannot be acknowledged for this "
               "cycle. The Trust will reopen training when the policy is reviewed.", "error")
         return redirect(url_for("learner.policy"))

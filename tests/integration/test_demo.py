@@ -12,9 +12,11 @@ def content_dir():
     return REAL_CONTENT
 
 
-def test_demo_trust_is_part_way_through_outside_the_first_school(runner, db):
+def test_demo_trust_is_part_way_through_outside_the_first_school(app, runner, db, tmp_path):
+    app.instance_path = str(tmp_path / "instance")  # where the sign-ins are written
     result = runner.invoke(args=["demo", "load", "--quiet"])
     assert result.exit_code == 0, result.output
+    assert "learn-the-policy" in (tmp_path / "instance" / "demo-sign-ins.txt").read_text()
     schools = db.session.scalars(select(School).where(School.is_central.is_(False))
                                  .order_by(School.id)).all()
     assert len(schools) == 3 and db.session.query(Person).count() == 38
