@@ -53,6 +53,7 @@ STATUS_FILTERS = {
     "in_progress": "In progress",
     "complete": "Complete",
     "overdue": "Overdue",
+    "not_acknowledged": "Policy not acknowledged",
 }
 SORT_KEYS = ("name", "school", "status", "activity", "score")
 
@@ -300,6 +301,8 @@ def _status_matches(status: str, row: PersonCompletion, track: str | None) -> bo
         return state is not TrackState.COMPLETE
     if status == "overdue":
         return row.overdue and state is not TrackState.COMPLETE
+    if status == "not_acknowledged":
+        return row.acknowledged_at is None
     return state.key == status
 
 

@@ -18,7 +18,7 @@ def test_passing_every_unit_is_not_enough_until_the_policy_is_acknowledged(
     assert db.session.query(Completion).count() == 0
     assert db.session.query(Certificate).count() == 0
     home = client.get("/").get_data(as_text=True)
-    assert "Read and acknowledge the policy" in home and "it is all that is left" in home
+    assert "Read and acknowledge the policy" in home and "this is the last step" in home
     response = acknowledge(client)
     assert response.status_code == 302 and response.headers["Location"].endswith("/#certs")
     certificate = db.session.query(Certificate).one()
@@ -43,7 +43,7 @@ def test_the_acknowledgement_keeps_person_version_cycle_and_time_once(signed_in,
     assert record.acknowledged_at.date() == date.today()
     page = client.get("/policy").get_data(as_text=True)
     assert "you confirmed you have read and understood version v1" in page
-    assert 'action="/policy/acknowledge"' not in page
+    assert 'action="/policy/acknowledge' not in page
 
 
 def test_not_ticking_the_box_explains_and_records_nothing(signed_in, db, cycle):
@@ -71,7 +71,8 @@ def test_a_new_cycle_needs_a_new_acknowledgement(signed_in, db, cycle):
                                reviewed_on=date.today(),
                                review_date=date.today() + timedelta(days=365)))
     db.session.commit()
-    assert 'action="/policy/acknowledge"' in client.get("/policy").get_data(as_text=True)
+    page = client.get("/policy").get_data(as_text=True)
+    assert 'action="/policy/acknowledge#acknowledge"' in page
 
 
 class TestWhenANewVersionTakesEffect:
@@ -125,3 +126,19 @@ def test_the_overview_counts_acknowledgements_per_school(app, make_person, signe
                                  "whatever their tracks)")
     header, school_a = rows[0], next(r for r in rows if r[0] == "School A")
     assert school_a[header.index("Policy acknowledged")] == "1"
+
+
+def test_hr_lists_the_people_who_have_not_acknowledged(app, make_person, signed_in, cycle):
+    client, _ = signed_in(Role.STAFF, name="Reader Ruth")
+    make_person(Role.STAFF, name="Nonreader Nick")
+    acknowledge(client)
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    listing = hr.get("/hr/people?status=not_acknowledged").get_data(as_text=True)
+    assert "Nonreader Nick" in listing and "Reader Ruth" not in listing
+
+
+def test_an_unticked_confirmation_brings_the_learner_back_to_the_error(signed_in, cycle):
+    client, _ = signed_in(Role.STAFF)
+    page = client.get("/policy").get_data(as_text=True)
+    assert 'action="/policy/acknowledge#acknowledge"' in page
