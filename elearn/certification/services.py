@@ -99,6 +99,8 @@ class Verification:
     valid_until: date
     code: str
     revoked_on: date | None
+    # When a later review made it expire before its "valid until" date.
+    replaced_on: date | None = None
 
 
 def _status(certificate: Certificate, current: ReviewCycle | None,
@@ -111,16 +113,28 @@ def status_of(session: Session, certificate: Certificate, today: date) -> Certif
     return _status(certificate, current_cycle(session), today)
 
 
+def _replaced_on(status: CertificateStatus, valid_until: date, current: ReviewCycle | None,
+                 today: date) -> date | None:
+    """The date of the review that ended a certificate early, so that "expired" next to a
+    future "valid until" date explains itself."""
+    if status is CertificateStatus.EXPIRED and today <= valid_until and current is not None:
+        return current.reviewed_on
+    return None
+
+
 def verify(session: Session, code: str, today: date) -> Verification | None:
     """What the public may know about a certificate: status, holder, track, dates. No more."""
     certificate = session.scalar(select(Certificate).where(Certificate.code == code))
     if certificate is None:
         return None
-    return Verification(status_of(session, certificate, today), certificate.holder_name,
+    current = current_cycle(session)
+    status = _status(certificate, current, today)
+    return Verification(status, certificate.holder_name,
                         certificate.track_title, certificate.policy_title,
                         certificate.policy_version, certificate.completed_on,
                         certificate.valid_until, display(certificate.code),
-                        certificate.revoked_at.date() if certificate.revoked_at else None)
+                        certificate.revoked_at.date() if certificate.revoked_at else None,
+                        _replaced_on(status, certificate.valid_until, current, today))
 
 
 def revoke(session: Session, certificate: Certificate, reason: str, by: Person,
@@ -142,6 +156,7 @@ class CertificateRow:
     completed_on: date
     valid_until: date
     status: CertificateStatus
+    replaced_on: date | None = None
 
 
 def my_certificates(session: Session, person_id: int, today: date) -> list[CertificateRow]:
@@ -149,5 +164,9 @@ def my_certificates(session: Session, person_id: int, today: date) -> list[Certi
     cycle = current_cycle(session)
     rows = session.scalars(select(Certificate).where(Certificate.person_id == person_id)
                            .order_by(Certificate.issued_at.desc()))
-    return [CertificateRow(c.code, c.track_title, c.completed_on, c.valid_until,
-                           _status(c, cycle, today)) for c in rows]
+    found = []
+    for c in rows:
+        status = _status(c, cycle, today)
+        found.append(CertificateRow(c.code, c.track_title, c.completed_on, c.valid_until,
+                                    status, _replaced_on(status, c.valid_until, cycle, today)))
+    return found

@@ -30,8 +30,9 @@ class ReviewForm(FlaskForm):
     retraining = RadioField("What must people retake?", default="all", choices=[
         SelectChoice("all", "Everyone retrains on every unit (the usual choice at the "
                             "annual review)"),
-        SelectChoice("changed", "Only units that test a changed or added clause; other "
-                                "passes carry over")],
+        SelectChoice("changed", "Retrain only on what changed: people keep the units they "
+                                "passed, except units that test a rule the new version "
+                                "changed or added")],
         validators=[DataRequired("Choose what people must retake.")])
 
 

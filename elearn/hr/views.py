@@ -462,7 +462,10 @@ def _version_choices(in_force: str | None) -> list[SelectChoice]:
 
 
 def _review_form(formdata=None) -> ReviewForm:
+    """The review form: from a submission, from the preview's "change" link, or fresh."""
     cycle = current_cycle(db.session)
+    if formdata is None and "reviewed_on" in request.args:
+        formdata = request.args
     form = ReviewForm(formdata=formdata) if formdata is not None else ReviewForm(
         version=content().policy.version)
     form.version.choices = _version_choices(cycle.policy_version if cycle else None)

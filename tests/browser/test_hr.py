@@ -46,7 +46,7 @@ def test_hr_records_a_policy_review(page, live_server):
     next_review = today + timedelta(days=364)
     page.get_by_label("Date the policy was reviewed").fill(today.isoformat())
     page.get_by_label("Next review date").fill(next_review.isoformat())
-    page.get_by_label("Only units that test a changed or added clause").check()
+    page.get_by_label("Retrain only on what changed").check()
     click_to(page, "form[action*='/hr/review'] button", "hr-review-preview", docs=True)
     assert "Nothing has changed yet" in page.locator("main").inner_text()
     assert live_server.people["school"] in page.locator("table").first.inner_text()

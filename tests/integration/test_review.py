@@ -5,7 +5,9 @@ A hand-made trust on a hand-made policy (tests/helpers.py): from v1 to v2 the cl
 clause is added, tested by the new "reporting" unit.
 """
 
+import html
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -151,6 +153,8 @@ def test_history_and_old_certificates_are_kept_and_say_their_version(app, db, tr
     assert db.session.query(Attempt).filter_by(cycle_id=cycle.id).count() == 7
     verify = app.test_client().get(f"/verify/{old.code}").get_data(as_text=True)
     assert "Expired" in verify and "version v1" in verify
+    assert f"ended early by the review of {TODAY.day} {TODAY:%B %Y}" in verify
+    assert "replaced by the policy review of" in client.get("/").get_data(as_text=True)
     assert "Not started" in client.get("/").get_data(as_text=True)
 
 
@@ -234,3 +238,13 @@ def test_cli_refuses_an_unknown_version_and_changes_nothing(runner, db, trust):
                                  "--yes"])
     assert result.exit_code != 0 and "no policy version 'v9'" in result.output
     assert db.session.query(ReviewCycle).count() == 1
+
+
+def test_changing_the_details_from_the_preview_keeps_what_was_entered(
+        app, db, trust, make_person):
+    hr = _hr(app, make_person)
+    body = _review(hr).get_data(as_text=True)
+    back = re.search(r'<a href="([^"]+)">Change the review details', body).group(1)
+    form = hr.get(html.unescape(back)).get_data(as_text=True)
+    assert f'value="{NEXT_YEAR.isoformat()}"' in form
+    assert re.search(r'value="changed"[^>]*checked|checked[^>]*value="changed"', form)
