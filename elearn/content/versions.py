@@ -33,6 +33,7 @@ class CitingUnit:
     unit_id: str
     unit_title: str
     question_ids: tuple[str, ...]
+    prompts: tuple[str, ...] = ()  # the questions' wording, in the same order
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class ClauseChange:
     change: Change
     section_title: str
     requirement: bool
+    tracks: tuple[str, ...]  # the tracks a requirement binds (in the newer text if both)
     old_text: str | None
     new_text: str | None
     words: tuple[Words, ...]
@@ -92,7 +94,8 @@ def _section_titles(policy: Policy) -> dict[str, str]:
 def _citing(content: Content | None, clause_id: str) -> tuple[CitingUnit, ...]:
     if content is None:
         return ()
-    return tuple(CitingUnit(unit.id, unit.title, tuple(q.id for q in questions))
+    return tuple(CitingUnit(unit.id, unit.title, tuple(q.id for q in questions),
+                            tuple(q.prompt for q in questions))
                  for unit, questions in content.units_citing(clause_id))
 
 
@@ -106,8 +109,8 @@ def diff_policies(old: Policy, new: Policy, content: Content | None = None) -> P
     def add(clause: Clause, change: Change, old_text: str | None, new_text: str | None,
             words: Iterable[Words]) -> None:
         changes.append(ClauseChange(clause.id, change, titles.get(clause.section_id, ""),
-                                    clause.requirement, old_text, new_text, tuple(words),
-                                    _citing(content, clause.id)))
+                                    clause.requirement, clause.tracks, old_text, new_text,
+                                    tuple(words), _citing(content, clause.id)))
 
     for cid, clause in new_clauses.items():
         before = old_clauses.get(cid)

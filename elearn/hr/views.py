@@ -561,7 +561,9 @@ def policy_changes():
         return render_template("hr/policy_changes.html", diff=None, versions=versions,
                                old=old, new=new, error=str(exc)), 404
     return render_template("hr/policy_changes.html", diff=diff, versions=versions, old=old,
-                           new=new, Change=Change)
+                           new=new, Change=Change,
+                           backwards=versions.index(old) > versions.index(new),
+                           track_titles={t.id: t.title for t in trust_content.tracks})
 
 
 @bp.get("/schools/<int:school_id>/certificates.zip")

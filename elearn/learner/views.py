@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 
 from elearn.acknowledgement import acknowledge, acknowledgement
 from elearn.certification.services import complete_tracks, my_certificates
-from elearn.content.versions import diff_policies
+from elearn.content.versions import PolicyDiff, diff_policies, units_to_retrain
 from elearn.cycles import current_cycle, deadline, previous_cycle
 from elearn.extensions import db
 from elearn.learner.forms import AcknowledgeForm
-from elearn.models import Person, utcnow
+from elearn.models import Person, ReviewCycle, utcnow
 from elearn.privacy import personal_data
 from elearn.quiz.attempts import attempts_for, carried_over, progress
 from elearn.review import policy_in_force
@@ -34,9 +34,13 @@ def home():
                   for track in tracks]
     acknowledged = acknowledgement(db.session, current_user.id, cycle.id) if cycle else None
     units_done = bool(track_rows) and all(row.passed for _, rows in track_rows for row in rows)
+    changes = _new_version_changes(cycle)
     return render_template(
         "learner/home.html",
         cycle=cycle,
+        changes=changes,
+        changed_units=units_to_retrain(trust_content, changes) if changes else frozenset(),
+        carried_count=len(carried),
         deadline=deadline(cycle, date.today()) if cycle else None,
         track_rows=track_rows,
         acknowledged=acknowledged,
@@ -47,18 +51,27 @@ def home():
     )
 
 
+def _new_version_changes(cycle: ReviewCycle | None) -> PolicyDiff | None:
+    """What changed, when the cycle's review brought a new version of the policy."""
+    if cycle is None:
+        return None
+    trust_content = content()
+    before = previous_cycle(db.session, cycle)
+    if before is None or before.policy_version == cycle.policy_version \
+            or before.policy_version not in trust_content.versions:
+        return None
+    return diff_policies(trust_content.policy_version(before.policy_version),
+                         policy_in_force(trust_content, cycle))
+
+
 def _policy_page(form: AcknowledgeForm, status: int = 200):
     cycle = current_cycle(db.session)
     trust_content = content()
     policy = policy_in_force(trust_content, cycle)
-    changes = None
-    if cycle is not None:
-        before = previous_cycle(db.session, cycle)
-        if before is not None and before.policy_version != cycle.policy_version \
-                and before.policy_version in trust_content.versions:
-            changes = diff_policies(trust_content.policy_version(before.policy_version), policy)
+    changes = _new_version_changes(cycle)
     return render_template(
         "learner/policy.html", policy=policy, cycle=cycle, changes=changes, form=form,
+        track_titles={t.id: t.title for t in trust_content.tracks},
         needs_training=bool(trust_content.tracks_for_roles(
             {r.value for r in current_user.roles})),
         deadline=deadline(cycle, date.today()) if cycle else None,

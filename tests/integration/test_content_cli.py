@@ -39,6 +39,9 @@ def test_hr_page_marks_the_changed_words_and_names_the_citing_questions(app, mak
     assert "From version v1 to version v2: 1 added, 1 removed, 1 changed" in body
     assert ('<ins class="diff-ins"><span class="visually-hidden">Added: </span>'
             'or a former pupil</ins>') in body
-    assert "Reporting a concern" in body
+    assert "Reporting a concern" in body and "“Who do you tell?”" in body
+    assert "requirement for the Staff track" in body
+    backwards = client.get("/hr/policy/changes?old=v2&new=v1").get_data(as_text=True)
+    assert "run backwards in time" in backwards
     missing = client.get("/hr/policy/changes?old=v1&new=v8")
     assert missing.status_code == 404 and "no policy version" in missing.get_data(as_text=True)

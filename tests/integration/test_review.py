@@ -120,6 +120,8 @@ def test_learners_see_carried_over_units_and_take_only_the_rest(app, db, trust):
     home = client.get("/").get_data(as_text=True)
     assert "Passed last cycle: carried over" in home
     assert home.count("Not started") == 2
+    assert "The policy has changed" in home and "You keep 1 unit you passed" in home
+    assert home.count("tests a rule that changed") == 2  # friends (changed), reporting (new)
     page = client.get("/units/approval")
     refused = client.post("/units/approval/start", data={"csrf_token": csrf_token(page)},
                           follow_redirects=True).get_data(as_text=True)
