@@ -124,6 +124,13 @@ def check_review(content: Content, version: str | None, reviewed_on: date, next_
     if latest is not None and reviewed_on < latest.reviewed_on:
         raise ReviewError(f"A later review ({latest.reviewed_on:%d %B %Y}) is already "
                           "recorded.")
+    if latest is not None and (latest.reviewed_on, latest.review_date,
+                               latest.policy_version) == (reviewed_on, next_review,
+                                                          policy.version):
+        # Most likely a second click on Confirm: a second identical cycle would make
+        # everyone due again for nothing.
+        raise ReviewError("This review is already recorded: the current review cycle has "
+                          "the same dates and policy version.")
     return policy
 
 

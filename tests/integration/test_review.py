@@ -250,3 +250,11 @@ def test_changing_the_details_from_the_preview_keeps_what_was_entered(
     form = hr.get(html.unescape(back)).get_data(as_text=True)
     assert f'value="{NEXT_YEAR.isoformat()}"' in form
     assert re.search(r'value="changed"[^>]*checked|checked[^>]*value="changed"', form)
+
+
+def test_confirming_the_same_review_twice_opens_one_cycle(app, db, trust, make_person):
+    hr = _hr(app, make_person)
+    assert _review(hr, confirm="yes").status_code == 302
+    again = _review(hr, confirm="yes")
+    assert again.status_code == 422 and "already recorded" in again.get_data(as_text=True)
+    assert db.session.query(ReviewCycle).count() == 2
