@@ -107,6 +107,7 @@ class PersonCompletion:
     certificates: tuple[CertificateLink, ...]
     # When they confirmed they have read and understood the cycle's policy version.
     acknowledged_at: datetime | None = None
+    carried_over: int = 0  # units passed in the cycle before that count in this one
 
     @property
     def track_ids(self) -> tuple[str, ...]:
@@ -214,13 +215,15 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
 
     # 2b. Units carried over into the cycle by a targeted retraining: those tracks are begun.
     carried_query = _scoped(
-        select(CarriedOverPass.person_id, *[
+        select(CarriedOverPass.person_id, func.count(), *[
             func.max(case((CarriedOverPass.unit_id.in_(t.unit_ids), 1), else_=0))
             for t in tracks]).where(CarriedOverPass.cycle_id == cycle.id)
         .group_by(CarriedOverPass.person_id), CarriedOverPass.person_id, school_ids, person_ids)
+    carried: dict[int, int] = {}
     for row in conn.execute(carried_query).all():
         last, best, started = activity.get(row[0], (None, None, frozenset()))
-        activity[row[0]] = (last, best, started | started_tracks(tuple(row[1:])))
+        activity[row[0]] = (last, best, started | started_tracks(tuple(row[2:])))
+        carried[row[0]] = row[1]
 
     # 2c. Acknowledgements of the cycle's policy version.
     acknowledged = dict(conn.execute(_scoped(
@@ -266,7 +269,8 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
         rows.append(PersonCompletion(
             pid, name, email, school_id, school_names[school_id], job, sorted_roles, states,
             status, late and status is not TrackState.COMPLETE, last, best,
-            tuple(certificates[pid]) if pid in certificates else (), acknowledged.get(pid)))
+            tuple(certificates[pid]) if pid in certificates else (), acknowledged.get(pid),
+            carried.get(pid, 0)))
     return rows
 
 

@@ -111,7 +111,7 @@ def test_the_plan_counts_people_and_units_due_in_each_school(db, trust, schools)
         "friends": 3, "reporting": 3, "approval": 4}
 
 
-def test_learners_see_carried_over_units_and_take_only_the_rest(app, db, trust):
+def test_learners_see_carried_over_units_and_take_only_the_rest(app, db, trust, make_person):
     people, _ = trust
     record_review(db.session, content(), TODAY, NEXT_YEAR, TODAY, "v2", Retraining.CHANGED)
     db.session.commit()
@@ -122,6 +122,9 @@ def test_learners_see_carried_over_units_and_take_only_the_rest(app, db, trust):
     assert home.count("Not started") == 2
     assert "The policy has changed" in home and "You keep 1 unit you passed" in home
     assert home.count("tests a rule that changed") == 2  # friends (changed), reporting (new)
+    hr = _hr(app, make_person)
+    listing = hr.get("/hr/people?q=Bob").get_data(as_text=True)
+    assert "1 unit carried over" in listing
     page = client.get("/units/approval")
     refused = client.post("/units/approval/start", data={"csrf_token": csrf_token(page)},
                           follow_redirects=True).get_data(as_text=True)
