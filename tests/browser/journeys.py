@@ -171,7 +171,7 @@ def acknowledge_policy(page, shot: str | None = None) -> None:
         _taken.add(shot)
         page.locator("#acknowledge").scroll_into_view_if_needed()
         screenshot(page, shot, docs=True, full_page=False)
-    click_to(page, "form[action$='/policy/acknowledge'] button")
+    click_to(page, "form[action*='/policy/acknowledge'] button")
     assert "you have acknowledged version" in flash_text(page), flash_text(page)
 
 
@@ -360,7 +360,7 @@ def acknowledge_policy_by_keyboard(page) -> None:
     tab_to(page, "#confirm")
     page.keyboard.press("Space")
     assert page.locator("#confirm").is_checked()
-    tab_to(page, "form[action$='/policy/acknowledge'] button")
+    tab_to(page, "form[action*='/policy/acknowledge'] button")
     press_to_navigate(page)
     assert "you have acknowledged version" in flash_text(page), flash_text(page)
 
