@@ -127,6 +127,7 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
 
     from elearn import create_app
     from elearn.auth.passwords import hash_password
+    from elearn.acknowledgement import acknowledge
     from elearn.certification.services import complete_tracks
     from elearn.extensions import db
     from elearn.models import Attempt, AttemptResult, Person, ReviewCycle, Role, School, utcnow
@@ -160,6 +161,7 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
             db.session.flush()
             db.session.add(AttemptResult(attempt_id=attempt.id, score=5, max_score=5,
                                          percent=100, passed=True, marks={}))
+        acknowledge(db.session, graduate, cycle, utcnow())
         [certificate] = complete_tracks(db.session, content(), renderer(), graduate, cycle,
                                         date.today(), utcnow(), "https://elearn.example.org")
         db.session.commit()
