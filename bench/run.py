@@ -126,8 +126,8 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
     from helpers import csrf_token, sign_in
 
     from elearn import create_app
-    from elearn.auth.passwords import hash_password
     from elearn.acknowledgement import acknowledge
+    from elearn.auth.passwords import hash_password
     from elearn.certification.services import complete_tracks
     from elearn.extensions import db
     from elearn.models import Attempt, AttemptResult, Person, ReviewCycle, Role, School, utcnow
