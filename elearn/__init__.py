@@ -46,12 +46,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from elearn.hr.views import bp as hr_bp
     from elearn.learner.views import bp as learner_bp
     from elearn.quiz.views import bp as quiz_bp
+    from elearn.reviews.views import bp as reviews_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learner_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(hr_bp)
+    app.register_blueprint(reviews_bp)
     app.register_blueprint(admin_bp)
     web.init_app(app)
     register_cli(app)

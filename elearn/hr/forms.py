@@ -1,47 +1,11 @@
-"""HR forms: recording a policy review, revoking a certificate, importing staff."""
+"""HR forms: importing staff, marking a leaver, sending a reminder."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (
-    BooleanField,
-    DateField,
-    HiddenField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
-
-
-class ReviewForm(FlaskForm):
-    reviewed_on = DateField("Date the policy was reviewed", validators=[
-        DataRequired("Enter the date the policy was reviewed, for example 2026-11-25.")])
-    next_review = DateField("Next review date", validators=[
-        DataRequired("Enter the next review date, for example 2027-11-25.")],
-        description="Everyone must complete their training by this date.")
-    # Choices are the versions in modules/, set by the view.
-    version = SelectField("Policy version", validate_choice=False,
-                          description="The version the review approved. Choose a newer one "
-                                      "only if the review brought a new version.")
-    retraining = RadioField("What must people retake?", default="all", choices=[
-        SelectChoice("all", "Everyone retrains on every unit (the usual choice at the "
-                            "annual review)"),
-        SelectChoice("changed", "Retrain only on what changed: people keep the units they "
-                                "passed, except units that test a rule the new version "
-                                "changed or added")],
-        validators=[DataRequired("Choose what people must retake.")])
-
-
-class RevokeForm(FlaskForm):
-    code = StringField("Certificate number", validators=[
-        DataRequired("Enter the certificate number."), Length(max=32)])
-    reason = TextAreaField("Reason", validators=[
-        DataRequired("Give the reason for revoking this certificate."), Length(max=1000)],
-        description="Kept with the certificate. The public verification page does not show it.")
+from wtforms import BooleanField, DateField, HiddenField
+from wtforms.validators import DataRequired
 
 
 class LeaverForm(FlaskForm):

@@ -1,5 +1,5 @@
-"""HR and head teachers: completion dashboard, people, exports, staff import, reminders,
-and (HR) the review cycle, certificates by school and revocation.
+"""HR and head teachers: completion dashboard, people, exports, staff import, reminders
+and leavers. Recording reviews and the cycle's certificates are in elearn.reviews.
 
 Every view: load → check access (visible_school_ids, the one scoping rule) → act → commit
 once; emails go after the commit.
@@ -7,8 +7,6 @@ once; emails go after the commit.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import date, timedelta
 from math import ceil
 
@@ -21,21 +19,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
-from wtforms.fields.choices import SelectChoice
+from sqlalchemy import select
 
 from elearn import privacy
 from elearn.auth.access import can_see_person, hr_school_ids, roles_required, visible_school_ids
 from elearn.auth.tokens import INVITE
-from elearn.certification import codes
-from elearn.certification.services import CertificateError, my_certificates, revoke
-from elearn.content.model import UnknownVersion
-from elearn.content.versions import Change, diff_policies
-from elearn.cycles import current_cycle, deadline, long_date
+from elearn.certification.services import my_certificates
+from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
 from elearn.hr import exports, importing
 from elearn.hr import reminders as reminder_rules
@@ -55,16 +48,12 @@ from elearn.hr.forms import (
     ConfirmImportForm,
     ImportForm,
     LeaverForm,
-    ReviewForm,
-    RevokeForm,
 )
 from elearn.mail import MailSettings
 from elearn.models import (
     MANUAL,
     ROLE_LABELS,
     Attempt,
-    CarriedOverPass,
-    Certificate,
     Person,
     ReviewCycle,
     Role,
@@ -74,14 +63,6 @@ from elearn.models import (
 )
 from elearn.people import PersonError
 from elearn.quiz.attempts import carried_over
-from elearn.review import (
-    Retraining,
-    ReviewError,
-    check_review,
-    plan_retraining,
-    policy_in_force,
-    record_review,
-)
 from elearn.web import audit, content
 
 bp = Blueprint("hr", __name__, url_prefix="/hr", template_folder="templates")
@@ -306,7 +287,7 @@ def remind_person(person_id: int):
     return redirect(url_for("hr.person", person_id=person.id))
 
 
-def _school_and_cycle_or_404(school_id: int) -> tuple[School, ReviewCycle]:
+def school_and_cycle_or_404(school_id: int) -> tuple[School, ReviewCycle]:
     """A school the viewer may act on, and the current cycle; 404 otherwise."""
     school = db.session.get(School, school_id)
     cycle = current_cycle(db.session)
@@ -318,7 +299,7 @@ def _school_and_cycle_or_404(school_id: int) -> tuple[School, ReviewCycle]:
 @bp.post("/schools/<int:school_id>/remind")
 @roles_required(Role.HR)
 def remind_school(school_id: int):
-    school, cycle = _school_and_cycle_or_404(school_id)
+    school, cycle = school_and_cycle_or_404(school_id)
     if ActionForm().validate_on_submit():
         rows = [r for r in completion(db.session, content(), cycle, date.today(), {school_id})
                 if r.status is not TrackState.COMPLETE]
@@ -443,176 +424,6 @@ def _invite(people: list[Person]) -> list[str]:
             current_app.logger.warning("invitation to %s failed: %s", new_person.email, exc)
             failed.append(new_person.name)
     return failed
-
-
-# Review cycle and certificates ----------------------------------------------------------
-
-
-def _version_choices(in_force: str | None) -> list[SelectChoice]:
-    """The versions in modules/, newest first, the one in force named as such."""
-    versions = content().versions
-    newest = versions[-1]
-    choices = []
-    for version in reversed(versions):
-        notes = [n for n, applies in (("in force", version == in_force),
-                                      ("newest", version == newest)) if applies]
-        choices.append(SelectChoice(version, f"{version} ({', '.join(notes)})" if notes
-                                    else version))
-    return choices
-
-
-def _review_form(formdata=None) -> ReviewForm:
-    """The review form: from a submission, from the preview's "change" link, or fresh."""
-    cycle = current_cycle(db.session)
-    if formdata is None and "reviewed_on" in request.args:
-        formdata = request.args
-    form = ReviewForm(formdata=formdata) if formdata is not None else ReviewForm(
-        version=content().policy.version)
-    form.version.choices = _version_choices(cycle.policy_version if cycle else None)
-    return form
-
-
-def _cycle_page(review_form: ReviewForm | None = None, revoke_form: RevokeForm | None = None,
-                status: int = 200):
-    cycle = current_cycle(db.session)
-    trust_content = content()
-    scope = hr_school_ids(current_user)
-    schools = [s for s in db.session.scalars(select(School).order_by(School.is_central,
-                                                                     School.name))
-               if scope is None or s.id in scope]
-    return render_template(
-        "hr/cycle.html", cycle=cycle,
-        deadline=deadline(cycle, date.today()) if cycle else None,
-        schools=schools, review_form=review_form or _review_form(),
-        revoke_form=revoke_form or RevokeForm(),
-        policy=policy_in_force(trust_content, cycle), versions=trust_content.versions,
-        can_record=current_user.has_role(Role.HR, Role.ADMIN)), status
-
-
-@bp.get("/cycle")
-@roles_required(Role.HR, Role.ADMIN)
-def cycle_page():
-    return _cycle_page()
-
-
-@bp.post("/review")
-@roles_required(Role.HR, Role.ADMIN)
-def record():
-    """Check the review, show what it would make due in each school, and record it only
-    when the same details come back with `confirm`."""
-    form = _review_form(request.form)
-    if not form.validate_on_submit():
-        return _cycle_page(review_form=form, status=422)
-    trust_content = content()
-    retraining = Retraining(form.retraining.data)
-    try:
-        policy = check_review(trust_content, form.version.data, form.reviewed_on.data,
-                              form.next_review.data, date.today(), current_cycle(db.session))
-    except ReviewError as exc:
-        form.next_review.errors = [str(exc)]
-        return _cycle_page(review_form=form, status=422)
-    if request.form.get("confirm") != "yes":
-        plan = plan_retraining(db.session, trust_content, policy.version, retraining)
-        other = plan_retraining(db.session, trust_content, policy.version, next(
-            r for r in Retraining if r is not retraining))
-        due = {uid for school in plan.schools for uid in school.units_due}
-        in_track_order = dict.fromkeys(uid for t in trust_content.tracks for uid in t.unit_ids)
-        unit_rows = [(trust_content.units[uid].title,
-                      [s.units_due.get(uid, 0) for s in plan.schools])
-                     for uid in in_track_order if uid in due]
-        plans = sorted([plan, other], key=lambda p: list(Retraining).index(p.retraining))
-        return render_template("hr/review_preview.html", form=form, plan=plan, other=other,
-                               plans=plans, units=trust_content.units, unit_rows=unit_rows,
-                               policy=policy)
-    cycle = record_review(db.session, trust_content, form.reviewed_on.data,
-                          form.next_review.data, date.today(), policy.version, retraining,
-                          db.session.get(Person, current_user.id))
-    carried = db.session.scalar(select(func.count()).select_from(CarriedOverPass).where(
-        CarriedOverPass.cycle_id == cycle.id))
-    audit("review-recorded", f"cycle:{cycle.id}",
-          reviewed_on=cycle.reviewed_on.isoformat(), next_review=cycle.review_date.isoformat(),
-          version=cycle.policy_version, retraining=cycle.retraining, carried_over=carried)
-    db.session.commit()
-    flash(f"Review recorded. A new review cycle is open for policy version "
-          f"{cycle.policy_version}: everyone must read and acknowledge it and complete their "
-          f"training by {long_date(cycle.review_date)}.", "success")
-    return redirect(url_for("hr.cycle_page"))
-
-
-@bp.get("/policy/changes")
-@roles_required(Role.HR, Role.ADMIN)
-def policy_changes():
-    """What changed between two versions, with the units and questions citing each clause."""
-    trust_content = content()
-    versions = trust_content.versions
-    if len(versions) < 2:
-        return render_template("hr/policy_changes.html", diff=None, versions=versions,
-                               old=None, new=None)
-    in_force = policy_in_force(trust_content, current_cycle(db.session)).version
-    new = request.args.get("new") or versions[-1]
-    default_old = in_force if in_force != new else (
-        trust_content.previous_version(new).version
-        if trust_content.previous_version(new) else versions[0])
-    old = request.args.get("old") or default_old
-    try:
-        diff = diff_policies(trust_content.policy_version(old),
-                             trust_content.policy_version(new), trust_content)
-    except UnknownVersion as exc:
-        return render_template("hr/policy_changes.html", diff=None, versions=versions,
-                               old=old, new=new, error=str(exc)), 404
-    return render_template("hr/policy_changes.html", diff=diff, versions=versions, old=old,
-                           new=new, Change=Change,
-                           backwards=versions.index(old) > versions.index(new),
-                           track_titles={t.id: t.title for t in trust_content.tracks})
-
-
-@bp.get("/schools/<int:school_id>/certificates.zip")
-@roles_required(Role.HR)
-def school_certificates(school_id: int):
-    school, cycle = _school_and_cycle_or_404(school_id)
-    certificates = db.session.scalars(
-        select(Certificate).join(Person, Person.id == Certificate.person_id)
-        .where(Person.school_id == school_id, Certificate.cycle_id == cycle.id)
-        .order_by(Certificate.holder_name))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for c in certificates:
-            safe_name = "".join(ch if ch.isalnum() else "-" for ch in c.holder_name).strip("-")
-            archive.writestr(f"{safe_name}-{c.track_id}-{codes.display(c.code)}.pdf", c.pdf)
-    buffer.seek(0)
-    audit("export-certificates-zip", f"school:{school.id}", cycle=cycle.id)
-    db.session.commit()
-    slug = "".join(ch if ch.isalnum() else "-" for ch in school.name.lower())
-    return send_file(buffer, mimetype="application/zip", as_attachment=True,
-                     download_name=f"certificates-{slug}-{cycle.review_date}.zip")
-
-
-@bp.post("/certificates/revoke")
-@roles_required(Role.HR)
-def revoke_certificate():
-    form = RevokeForm()
-    if form.validate_on_submit():
-        code = codes.normalise(form.code.data)
-        certificate = db.session.scalar(select(Certificate).where(Certificate.code == code)
-                                        ) if code else None
-        holder = db.session.get(Person, certificate.person_id) if certificate else None
-        if holder is None or not _in_scope(holder.school_id):
-            form.code.errors = ["No certificate with this number is yours to revoke."]
-        else:
-            try:
-                revoke(db.session, certificate, form.reason.data,
-                       db.session.get(Person, current_user.id), utcnow())
-            except CertificateError as exc:
-                form.reason.errors = [str(exc)]
-            else:
-                audit("certificate-revoked", f"certificate:{certificate.code}",
-                      reason=certificate.revoked_reason)
-                db.session.commit()
-                flash(f"Certificate {codes.display(certificate.code)} of "
-                      f"{certificate.holder_name} is revoked.", "success")
-                return redirect(url_for("hr.cycle_page"))
-    current_app.logger.info("revoke refused: %s", form.errors)
-    return _cycle_page(revoke_form=form, status=422)
 
 
 @bp.post("/people/<int:person_id>/leaver")

@@ -80,11 +80,11 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "hr.import_staff": ("GET", "/hr/import", HR_ONLY),
     "hr.import_preview": ("GET", "/hr/import/{upload}", HR_ONLY),
     "hr.import_confirm": ("POST", "/hr/import/{upload}", HR_ONLY),
-    "hr.cycle_page": ("GET", "/hr/cycle", HR_AND_ADMIN),
-    "hr.record": ("POST", "/hr/review", HR_AND_ADMIN),
-    "hr.policy_changes": ("GET", "/hr/policy/changes", HR_AND_ADMIN),
-    "hr.revoke_certificate": ("POST", "/hr/certificates/revoke", HR_ONLY),
-    "hr.school_certificates": ("GET", "/hr/schools/{school_a}/certificates.zip", HR_ONLY),
+    "reviews.cycle_page": ("GET", "/hr/cycle", HR_AND_ADMIN),
+    "reviews.record": ("POST", "/hr/review", HR_AND_ADMIN),
+    "reviews.policy_changes": ("GET", "/hr/policy/changes", HR_AND_ADMIN),
+    "reviews.revoke_certificate": ("POST", "/hr/certificates/revoke", HR_ONLY),
+    "reviews.school_certificates": ("GET", "/hr/schools/{school_a}/certificates.zip", HR_ONLY),
     "admin.audit_trail": ("GET", "/admin/audit", row(LOGIN, DENY, DENY, DENY, DENY, DENY, OK)),
 }
 
