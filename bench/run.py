@@ -161,7 +161,7 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
             db.session.flush()
             db.session.add(AttemptResult(attempt_id=attempt.id, score=5, max_score=5,
                                          percent=100, passed=True, marks={}))
-        acknowledge(db.session, graduate, cycle, utcnow())
+        acknowledge(db.session, graduate, cycle, date.today(), utcnow())
         [certificate] = complete_tracks(db.session, content(), renderer(), graduate, cycle,
                                         date.today(), utcnow(), "https://elearn.example.org")
         db.session.commit()

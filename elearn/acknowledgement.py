@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elearn.models import Person, PolicyAcknowledgement, ReviewCycle
+
+
+class AcknowledgementClosed(ValueError):
+    """The cycle's review date has passed: nothing more can count towards it."""
 
 
 def acknowledgement(session: Session, person_id: int, cycle_id: int
@@ -19,10 +23,15 @@ def acknowledgement(session: Session, person_id: int, cycle_id: int
         PolicyAcknowledgement.cycle_id == cycle_id))
 
 
-def acknowledge(session: Session, person: Person, cycle: ReviewCycle, now: datetime
-                ) -> PolicyAcknowledgement:
+def acknowledge(session: Session, person: Person, cycle: ReviewCycle, today: date,
+                now: datetime) -> PolicyAcknowledgement:
     """Record that the person has read and understood the cycle's version; once per cycle
-    (a second click, or a race between two tabs, keeps the first)."""
+    (a second click, or a race between two tabs, keeps the first). Refused after the
+    review date, like the units."""
+    if today > cycle.review_date:
+        raise AcknowledgementClosed(
+            "The review date has passed, so the policy cannot be acknowledged for this "
+            "cycle. The Trust will reopen training when the policy is reviewed.")
     existing = acknowledgement(session, person.id, cycle.id)
     if existing is not None:
         return existing

@@ -36,6 +36,13 @@ from elearn.review import (
 )
 from elearn.web import renderer
 
+
+def _audit(action: str, subject: str | None, **details) -> None:
+    """Add an event to the audit trail for a command run on the server (no person, no
+    address: "cli"); it is committed with the change."""
+    audit_record(db.session, action, actor_id=None, address="cli", subject=subject, **details)
+
+
 demo_cli = AppGroup("demo", help="The demo trust.")
 people_cli = AppGroup("people", help="People of the Trust.")
 content_cli = AppGroup("content", help="Training content in modules/.")
@@ -91,9 +98,7 @@ def people_add(name, email, school, roles, job_title, password) -> None:
             raise click.ClickException(problem)
         person.password_hash = hash_password(password)
     db.session.flush()
-
-    audit_record(db.session, "person-added", actor_id=None, address="cli",
-           subject=f"person:{person.id}", roles=sorted(roles))
+    _audit("person-added", f"person:{person.id}", roles=sorted(roles))
     db.session.commit()
     click.echo(f"Added {person.name} <{person.email}> ({', '.join(sorted(roles))}).")
 
@@ -188,7 +193,6 @@ def people_import(file: Path, deactivate_leavers: bool, yes: bool) -> None:
     Prints the preview (added, changed, deactivated); nothing is written unless every row is
     valid and you confirm. New people are emailed an invitation to set their password.
     """
-
     try:
         text = decode(file.read_bytes())
     except PersonError as exc:
@@ -215,10 +219,9 @@ def people_import(file: Path, deactivate_leavers: bool, yes: bool) -> None:
         return
     added = apply_import(db.session, plan)
     db.session.flush()
-
-    audit_record(db.session, "staff-imported", actor_id=None, address="cli", subject=None,
-                 added=[p.id for p in added], deactivated=[x.person_id for x in plan.leavers],
-                 changed=[c.person_id for c in plan.changes])
+    _audit("staff-imported", None, added=[p.id for p in added],
+           deactivated=[x.person_id for x in plan.leavers],
+           changed=[c.person_id for c in plan.changes])
     db.session.commit()
     with current_app.test_request_context():
         for person in added:
@@ -250,10 +253,8 @@ def reminders_send(dry_run: bool) -> None:
         return
     kept = reminders.record(db.session, cycle, due, utcnow())
     if kept:
-
-        audit_record(db.session, "reminders-sent", actor_id=None, address="cli",
-                     subject=f"cycle:{cycle.id}",
-                     people=[r.person.id for r in kept], kinds=sorted({r.kind for r in kept}))
+        _audit("reminders-sent", f"cycle:{cycle.id}", people=[r.person.id for r in kept],
+               kinds=sorted({r.kind for r in kept}))
     db.session.commit()
     sent, failed = reminders.deliver(
         MailSettings.from_config(current_app.config), kept, cycle, content, today,
@@ -312,10 +313,9 @@ def review_record(reviewed_on, next_review, version, retrain, yes) -> None:
     cycle = record_review(db.session, trust_content, reviewed_on.date(), next_review.date(),
                           today, policy.version, Retraining(retrain))
     db.session.flush()
-    audit_record(db.session, "review-recorded", actor_id=None, address="cli",
-                 subject=f"cycle:{cycle.id}", reviewed_on=cycle.reviewed_on.isoformat(),
-                 next_review=cycle.review_date.isoformat(), version=cycle.policy_version,
-                 retraining=cycle.retraining, carried_over=len(plan.carry), via="cli")
+    _audit("review-recorded", f"cycle:{cycle.id}", reviewed_on=cycle.reviewed_on.isoformat(),
+           next_review=cycle.review_date.isoformat(), version=cycle.policy_version,
+           retraining=cycle.retraining, carried_over=len(plan.carry), via="cli")
     db.session.commit()
     click.echo(f"Review recorded. New cycle: training due by {cycle.review_date}.")
 
@@ -344,8 +344,7 @@ def privacy_purge(dry_run: bool) -> None:
                    f"(left {person.left_on}, retention {days} days)")
         if not dry_run:
             erase(db.session, person, utcnow())
-            audit_record(db.session, "leaver-erased", actor_id=None, address="cli",
-                   subject=f"person:{person.id}")
+            _audit("leaver-erased", f"person:{person.id}")
     if not dry_run:
         db.session.commit()
     click.echo(f"{len(due)} leaver(s) {'due for erasure' if dry_run else 'erased'}.")

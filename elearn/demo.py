@@ -133,7 +133,7 @@ def seed_progress(session: Session, content: Content, renderer: CertificateRende
             units = [u for t in content.tracks_for_roles({r.value for r in person.roles})
                      for u in t.unit_ids]
             if plan == "done":
-                acknowledge(session, person, cycle, now)
+                acknowledge(session, person, cycle, today, now)
                 _take(session, content, person, cycle, units[0], today, now, rng, right=False)
                 for unit_id in units:
                     _take(session, content, person, cycle, unit_id, today, now, rng, right=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Policy, UnknownVersion
 from elearn.content.versions import PolicyDiff, diff_policies, units_to_retrain
-from elearn.cycles import current_cycle
+from elearn.cycles import current_cycle, previous_cycle
 from elearn.models import (
     Attempt,
     AttemptResult,
@@ -58,6 +58,20 @@ def policy_in_force(content: Content, cycle: ReviewCycle | None) -> Policy:
         except UnknownVersion:
             pass
     return content.policy
+
+
+def new_version_changes(session: Session, content: Content, cycle: ReviewCycle | None
+                        ) -> PolicyDiff | None:
+    """What changed, when the cycle's review brought a new version of the policy: what a
+    learner is shown first in that cycle. None when the version is the same as before."""
+    if cycle is None:
+        return None
+    before = previous_cycle(session, cycle)
+    if before is None or before.policy_version == cycle.policy_version \
+            or before.policy_version not in content.versions:
+        return None
+    return diff_policies(content.policy_version(before.policy_version),
+                         policy_in_force(content, cycle))
 
 
 def unit_carries_over(unit_id: str, passed_before: bool, retrain_units: frozenset[str] | None
@@ -103,9 +117,17 @@ class RetrainingPlan:
     def units_to_take(self) -> int:
         return sum(s.units_to_take for s in self.schools)
 
+    def units_by_school(self, content: Content) -> list[tuple[str, list[int]]]:
+        """Each unit due somewhere, in the tracks' order: its title and, per school (in the
+        order of `schools`), how many people it becomes due for."""
+        due = {uid for school in self.schools for uid in school.units_due}
+        in_order = dict.fromkeys(uid for t in content.tracks for uid in t.unit_ids)
+        return [(content.units[uid].title, [s.units_due.get(uid, 0) for s in self.schools])
+                for uid in in_order if uid in due]
 
-def check_review(content: Content, version: str | None, reviewed_on: date, next_review: date,
-              today: date, latest: ReviewCycle | None) -> Policy:
+
+def check_review(content: Content, version: str | None, reviewed_on: date,
+                 next_review: date, today: date, latest: ReviewCycle | None) -> Policy:
     """The version the review names, once the dates make sense; ReviewError otherwise."""
     version = (version or "").strip() or (latest.policy_version if latest else
                                           content.policy.version)
@@ -149,23 +171,25 @@ def _passes(session: Session, cycle_id: int) -> dict[int, dict[str, int]]:
     return passed
 
 
-def plan_retraining(session: Session, content: Content, version: str | None,
-                    retraining: Retraining, school_ids: Iterable[int] | None = None
-                    ) -> RetrainingPlan:
-    """What recording a review of `version` with this choice would make due, per school.
-    Reads only: nothing changes until the review is recorded."""
+@dataclass(frozen=True)
+class _Trust:
+    """What a plan is made from, read once: the versions, the passes of the cycle being
+    replaced, and each active person's school and roles."""
+
+    latest: ReviewCycle | None
+    old: Policy | None
+    new: Policy
+    diff: PolicyDiff | None
+    passes: dict[int, dict[str, int]]
+    people: dict[int, tuple[int, str, set[str]]]
+
+
+def _read_trust(session: Session, content: Content, version: str | None,
+                school_ids: Iterable[int] | None) -> _Trust:
     latest = current_cycle(session)
     new = content.policy_version((version or "").strip() or content.policy.version)
     old = content.policy_version(latest.policy_version) \
         if latest is not None and latest.policy_version in content.versions else None
-    diff = diff_policies(old, new, content) if old is not None else None
-    retrain_units = None
-    if retraining is Retraining.CHANGED and latest is not None:
-        # With no readable old version, everything counts as changed.
-        retrain_units = units_to_retrain(content, diff) if diff is not None \
-            else frozenset(content.units)
-    passes = _passes(session, latest.id) if retrain_units is not None else {}
-
     query = (select(Person.id, Person.school_id, School.name, PersonRole.role)
              .join(School, School.id == Person.school_id)
              .join(PersonRole, PersonRole.person_id == Person.id)
@@ -176,15 +200,25 @@ def plan_retraining(session: Session, content: Content, version: str | None,
     people: dict[int, tuple[int, str, set[str]]] = {}
     for pid, sid, school_name, role in session.execute(query):
         people.setdefault(pid, (sid, school_name, set()))[2].add(role)
+    return _Trust(latest, old, new, diff_policies(old, new, content) if old else None,
+                  _passes(session, latest.id) if latest is not None else {}, people)
+
+
+def _plan(content: Content, trust: _Trust, retraining: Retraining) -> RetrainingPlan:
+    retrain_units = None
+    if retraining is Retraining.CHANGED and trust.latest is not None:
+        # With no readable old version, everything counts as changed.
+        retrain_units = units_to_retrain(content, trust.diff) if trust.diff is not None \
+            else frozenset(content.units)
     schools: dict[int, SchoolPlan] = {}
     carry: list[tuple[int, str, int]] = []
-    for pid, (sid, school_name, roles) in people.items():
+    for pid, (sid, school_name, roles) in trust.people.items():
         unit_ids = {uid for t in content.tracks_for_roles(roles) for uid in t.unit_ids}
         if not unit_ids:
             continue  # HR and administrators have no training to do
         plan = schools.setdefault(sid, SchoolPlan(sid, school_name))
         plan.people += 1
-        mine = passes.get(pid, {})
+        mine = trust.passes.get(pid, {})
         due = False
         for uid in sorted(unit_ids):
             if unit_carries_over(uid, uid in mine, retrain_units):
@@ -194,8 +228,25 @@ def plan_retraining(session: Session, content: Content, version: str | None,
                 plan.units_due[uid] = plan.units_due.get(uid, 0) + 1
                 due = True
         plan.people_due += due
-    return RetrainingPlan(retraining, old.version if old else None, new.version, diff,
-                          retrain_units, list(schools.values()), carry)
+    return RetrainingPlan(retraining, trust.old.version if trust.old else None,
+                          trust.new.version, trust.diff, retrain_units, list(schools.values()),
+                          carry)
+
+
+def plan_retraining(session: Session, content: Content, version: str | None,
+                    retraining: Retraining, school_ids: Iterable[int] | None = None
+                    ) -> RetrainingPlan:
+    """What recording a review of `version` with this choice would make due, per school.
+    Reads only: nothing changes until the review is recorded."""
+    return _plan(content, _read_trust(session, content, version, school_ids), retraining)
+
+
+def plan_each_choice(session: Session, content: Content, version: str | None
+                     ) -> dict[Retraining, RetrainingPlan]:
+    """The plan under each retraining choice, from one reading of the trust, so HR can
+    compare them. Reads only."""
+    trust = _read_trust(session, content, version, None)
+    return {choice: _plan(content, trust, choice) for choice in Retraining}
 
 
 def record_review(session: Session, content: Content, reviewed_on: date, next_review: date,

@@ -188,8 +188,12 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
     # 2. Attempts in the cycle, aggregated per person: the latest activity, the best score,
     # and per track whether any of its units was attempted.
     tracks = content.tracks
-    started_columns = [
-        func.max(case((Attempt.unit_id.in_(t.unit_ids), 1), else_=0)) for t in tracks]
+
+    def begun(unit_id_column) -> list:
+        """Per track, 1 when any of its units is among the person's rows, else 0."""
+        return [func.max(case((unit_id_column.in_(t.unit_ids), 1), else_=0)) for t in tracks]
+
+    started_columns = begun(Attempt.unit_id)
     if not counts_only:
         attempts_query = (
             select(Attempt.person_id, func.max(Attempt.last_activity_at),
@@ -215,9 +219,8 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
 
     # 2b. Units carried over into the cycle by a targeted retraining: those tracks are begun.
     carried_query = _scoped(
-        select(CarriedOverPass.person_id, func.count(), *[
-            func.max(case((CarriedOverPass.unit_id.in_(t.unit_ids), 1), else_=0))
-            for t in tracks]).where(CarriedOverPass.cycle_id == cycle.id)
+        select(CarriedOverPass.person_id, func.count(), *begun(CarriedOverPass.unit_id))
+        .where(CarriedOverPass.cycle_id == cycle.id)
         .group_by(CarriedOverPass.person_id), CarriedOverPass.person_id, school_ids, person_ids)
     carried: dict[int, int] = {}
     for row in conn.execute(carried_query).all():
@@ -336,11 +339,14 @@ class Counts:
     overdue: int = 0
     acknowledged: int = 0  # people who have acknowledged the cycle's policy version
 
-    def add(self, state: TrackState, overdue: bool, n: int = 1) -> None:
+    def add(self, state: TrackState, overdue: bool, n: int = 1,
+            acknowledged: bool = False) -> None:
         self.people += n
         setattr(self, state.key, getattr(self, state.key) + n)
         if overdue:
             self.overdue += n
+        if acknowledged:
+            self.acknowledged += n
 
     @property
     def percent_complete(self) -> int:
@@ -372,7 +378,8 @@ def summarise(rows: Iterable[PersonCompletion], schools: Sequence[tuple[int, str
         return SchoolSummary(school_id, name, Counts(), {t.id: Counts() for t in tracks})
 
     rows = list(rows)
-    # Tally identical (school, state, overdue) combinations first: a handful of keys.
+    # Tally identical (school, state, overdue, acknowledged) combinations first: a handful
+    # of keys.
     overall = Counter((r.school_id, r.status, r.overdue, r.acknowledged_at is not None)
                       for r in rows)
     by_track = Counter((r.school_id, track_id, state, r.overdue and state is not
@@ -382,8 +389,7 @@ def summarise(rows: Iterable[PersonCompletion], schools: Sequence[tuple[int, str
     for (school_id, state, overdue, acknowledged), n in overall.items():
         for target in (by_school.get(school_id), total):
             if target is not None:
-                target.overall.add(state, overdue, n)
-                target.overall.acknowledged += n if acknowledged else 0
+                target.overall.add(state, overdue, n, acknowledged)
     for (school_id, track_id, state, overdue), n in by_track.items():
         for target in (by_school.get(school_id), total):
             if target is not None and track_id in target.by_track:

@@ -167,43 +167,37 @@ def people():
         incomplete=sum(r.status is not TrackState.COMPLETE for r in rows))
 
 
-def _export_name(cycle, extension: str) -> str:
-    return f"training-completion-{cycle.review_date}-{date.today()}.{extension}"
+EXPORT_FORMATS = {
+    "csv": (exports.to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (exports.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def _export(kind: str) -> Response:
+    """The filtered people list as a file, audited with its filters; never cached."""
+    cycle = current_cycle(db.session) or abort(404)
+    rows = _filtered_rows(cycle)[0]
+    audit("export-people", None, format=kind, rows=len(rows),
+          filters={k: v for k, v in request.args.items() if v})
+    db.session.commit()
+    write, mimetype = EXPORT_FORMATS[kind]
+    response = Response(write(rows, content()), mimetype=mimetype)
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="training-completion-{cycle.review_date}-{date.today()}.{kind}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/people.csv")
 @roles_required(*VIEWERS)
 def people_csv():
-    cycle = current_cycle(db.session) or abort(404)
-    rows = _filtered_rows(cycle)[0]
-    _audit_export("csv", len(rows))
-    return _download(exports.to_csv(rows, content()), "text/csv; charset=utf-8",
-                     _export_name(cycle, "csv"))
+    return _export("csv")
 
 
 @bp.get("/people.xlsx")
 @roles_required(*VIEWERS)
 def people_xlsx():
-    cycle = current_cycle(db.session) or abort(404)
-    rows = _filtered_rows(cycle)[0]
-    _audit_export("xlsx", len(rows))
-    return _download(
-        exports.to_xlsx(rows, content()),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _export_name(cycle, "xlsx"))
-
-
-def _audit_export(kind: str, count: int) -> None:
-    audit("export-people", None, format=kind, rows=count,
-          filters={k: v for k, v in request.args.items() if v})
-    db.session.commit()
-
-
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _export("xlsx")
 
 
 @bp.get("/people/<int:person_id>")

@@ -7,16 +7,16 @@ from datetime import date
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from elearn.acknowledgement import acknowledge, acknowledgement
+from elearn.acknowledgement import AcknowledgementClosed, acknowledge, acknowledgement
 from elearn.certification.services import complete_tracks, my_certificates
-from elearn.content.versions import PolicyDiff, diff_policies, units_to_retrain
-from elearn.cycles import current_cycle, deadline, previous_cycle
+from elearn.content.versions import units_to_retrain
+from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
 from elearn.learner.forms import AcknowledgeForm
-from elearn.models import Person, ReviewCycle, utcnow
+from elearn.models import Person, utcnow
 from elearn.privacy import personal_data
 from elearn.quiz.attempts import attempts_for, carried_over, progress
-from elearn.review import policy_in_force
+from elearn.review import new_version_changes, policy_in_force
 from elearn.web import audit, content, renderer
 
 bp = Blueprint("learner", __name__, template_folder="templates")
@@ -34,7 +34,7 @@ def home():
                   for track in tracks]
     acknowledged = acknowledgement(db.session, current_user.id, cycle.id) if cycle else None
     units_done = bool(track_rows) and all(row.passed for _, rows in track_rows for row in rows)
-    changes = _new_version_changes(cycle)
+    changes = new_version_changes(db.session, trust_content, cycle)
     return render_template(
         "learner/home.html",
         cycle=cycle,
@@ -51,24 +51,11 @@ def home():
     )
 
 
-def _new_version_changes(cycle: ReviewCycle | None) -> PolicyDiff | None:
-    """What changed, when the cycle's review brought a new version of the policy."""
-    if cycle is None:
-        return None
-    trust_content = content()
-    before = previous_cycle(db.session, cycle)
-    if before is None or before.policy_version == cycle.policy_version \
-            or before.policy_version not in trust_content.versions:
-        return None
-    return diff_policies(trust_content.policy_version(before.policy_version),
-                         policy_in_force(trust_content, cycle))
-
-
 def _policy_page(form: AcknowledgeForm, status: int = 200):
     cycle = current_cycle(db.session)
     trust_content = content()
     policy = policy_in_force(trust_content, cycle)
-    changes = _new_version_changes(cycle)
+    changes = new_version_changes(db.session, trust_content, cycle)
     return render_template(
         "learner/policy.html", policy=policy, cycle=cycle, changes=changes, form=form,
         track_titles={t.id: t.title for t in trust_content.tracks},
@@ -96,14 +83,14 @@ def acknowledge_policy():
         flash("No review of the policy has been recorded yet, so there is nothing to "
               "acknowledge. HR will let you know when training opens.", "error")
         return redirect(url_for("learner.policy"))
-    if deadline(cycle, date.today()).overdue:
-        flash("The review date has passed, so the policy cannot be acknowledged for this "
-              "cycle. The Trust will reopen training when the policy is reviewed.", "error")
-        return redirect(url_for("learner.policy"))
     if not form.validate_on_submit():
         return _policy_page(form, 422)
     person = db.session.get(Person, current_user.id)
-    record = acknowledge(db.session, person, cycle, utcnow())
+    try:
+        record = acknowledge(db.session, person, cycle, date.today(), utcnow())
+    except AcknowledgementClosed as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("learner.policy"))
     issued = complete_tracks(db.session, content(), renderer(), person, cycle, date.today(),
                              utcnow(), current_app.config["BASE_URL"])
     audit("policy-acknowledged", f"person:{person.id}", version=record.policy_version,

@@ -156,7 +156,9 @@ def start_attempt(session: Session, content: Content, person: Person, cycle: Rev
         return open_attempt
     if unit_state(existing, unit.fingerprint) is UnitState.PASSED:
         raise AttemptClosed("You have already passed this unit in this review cycle.")
-    if carried_over(session, person.id, cycle.id).get(unit_id) is not None:
+    if session.scalar(select(CarriedOverPass.id).where(
+            CarriedOverPass.person_id == person.id, CarriedOverPass.cycle_id == cycle.id,
+            CarriedOverPass.unit_id == unit_id)) is not None:
         raise AttemptClosed("Your pass at this unit in the last review cycle carries over: "
                             "the policy's changes do not touch it.")
     question_ids, option_order = draw(unit, rng or random.SystemRandom())

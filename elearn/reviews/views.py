@@ -35,7 +35,7 @@ from elearn.review import (
     Retraining,
     ReviewError,
     check_review,
-    plan_retraining,
+    plan_each_choice,
     policy_in_force,
     record_review,
 )
@@ -109,18 +109,12 @@ def record():
         form.next_review.errors = [str(exc)]
         return _cycle_page(review_form=form, status=422)
     if request.form.get("confirm") != "yes":
-        plan = plan_retraining(db.session, trust_content, policy.version, retraining)
-        other = plan_retraining(db.session, trust_content, policy.version, next(
-            r for r in Retraining if r is not retraining))
-        due = {uid for school in plan.schools for uid in school.units_due}
-        in_track_order = dict.fromkeys(uid for t in trust_content.tracks for uid in t.unit_ids)
-        unit_rows = [(trust_content.units[uid].title,
-                      [s.units_due.get(uid, 0) for s in plan.schools])
-                     for uid in in_track_order if uid in due]
-        plans = sorted([plan, other], key=lambda p: list(Retraining).index(p.retraining))
+        plans = plan_each_choice(db.session, trust_content, policy.version)
+        plan = plans[retraining]
+        other = next(p for choice, p in plans.items() if choice is not retraining)
         return render_template("reviews/review_preview.html", form=form, plan=plan, other=other,
-                               plans=plans, units=trust_content.units, unit_rows=unit_rows,
-                               policy=policy)
+                               plans=list(plans.values()), units=trust_content.units,
+                               unit_rows=plan.units_by_school(trust_content), policy=policy)
     cycle = record_review(db.session, trust_content, form.reviewed_on.data,
                           form.next_review.data, date.today(), policy.version, retraining,
                           db.session.get(Person, current_user.id))
@@ -147,9 +141,9 @@ def policy_changes():
                                old=None, new=None)
     in_force = policy_in_force(trust_content, current_cycle(db.session)).version
     new = request.args.get("new") or versions[-1]
+    previous = trust_content.previous_version(new)
     default_old = in_force if in_force != new else (
-        trust_content.previous_version(new).version
-        if trust_content.previous_version(new) else versions[0])
+        previous.version if previous else versions[0])
     old = request.args.get("old") or default_old
     try:
         diff = diff_policies(trust_content.policy_version(old),

@@ -422,7 +422,7 @@ def pass_track_directly(server, email: str, track_id: str) -> list[str]:
             service.submit_attempt(db.session, content, person, cycle, attempt.id, today,
                                    utcnow())
             db.session.commit()
-        acknowledge(db.session, person, cycle, utcnow())
+        acknowledge(db.session, person, cycle, today, utcnow())
         issued = complete_tracks(db.session, content, renderer(), person, cycle, today,
                                  utcnow(), server.app.config["BASE_URL"])
         db.session.commit()
