@@ -5,6 +5,7 @@ import re
 import signal
 import threading
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -123,6 +124,11 @@ def test_killing_a_worker_mid_request_loses_no_acknowledged_answer(app, db, make
     email = make_person(Role.STAFF).email
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
     acknowledged: dict[tuple[int, str], list[str]] = {}
+    # Answers whose fate the client never learnt (the worker was killed, or the reply came
+    # too late): the server may or may not have kept them, and either is right; a late one
+    # may even land after a later acknowledged answer. What must never happen is an
+    # acknowledged answer replaced by nothing the learner sent, or lost.
+    unknown: dict[tuple[int, str], list[list[str]]] = defaultdict(list)
     lock = threading.Lock()
     with gunicorn(app, workers=2) as (base, server):
         units = content().units
@@ -147,14 +153,20 @@ def test_killing_a_worker_mid_request_loses_no_acknowledged_answer(app, db, make
                     token = TOKEN.search(http.get(base + path, timeout=10).text).group(1)
                     if units["friends"].question(qid).kind.value == "multiple":
                         choice = option_order[qid][: 1 + n % 2]
-                    with lock:  # one writer per question at a time keeps "latest" well defined
+                except (requests.ConnectionError, requests.Timeout, AttributeError):
+                    n += 1
+                    continue  # no form to answer: nothing was sent
+                key = (attempt_id, qid)
+                with lock:  # one writer per question at a time keeps "latest" well defined
+                    try:
                         response = http.post(base + path, allow_redirects=False, timeout=10,
                                              data={"csrf_token": token, "go": "next",
                                                    "answer": choice})
+                    except (requests.ConnectionError, requests.Timeout):
+                        unknown[key].append(sorted(choice))  # never acknowledged
+                    else:
                         if response.status_code == 302:
-                            acknowledged[(attempt_id, qid)] = sorted(choice)
-                except (requests.ConnectionError, requests.Timeout, AttributeError):
-                    pass  # the request died with its worker: it was never acknowledged
+                            acknowledged[key] = sorted(choice)
                 n += 1
 
         with ThreadPoolExecutor(3) as pool:
@@ -169,7 +181,11 @@ def test_killing_a_worker_mid_request_loses_no_acknowledged_answer(app, db, make
         stored = {(a, q): sorted(r) for a, q, r in conn.execute(
             select(Answer.attempt_id, Answer.question_id, Answer.response))}
     engine.dispose()
-    assert acknowledged and acknowledged == stored
+    assert acknowledged
+    for key, answer in acknowledged.items():
+        assert stored.get(key) == answer or stored.get(key) in unknown[key], key
+    for key in set(stored) - set(acknowledged):
+        assert stored[key] in unknown[key], key
 
 
 def _worker_pids(master: int) -> list[int]:
