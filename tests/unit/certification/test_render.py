@@ -1,3 +1,4 @@
+import dataclasses
 import io
 import logging
 from pathlib import Path
@@ -51,3 +52,11 @@ def test_fetcher_refuses_the_network(renderer):
 
 def test_fetcher_serves_the_designs_own_assets(renderer):
     assert renderer.fetch(f"file://{DESIGN}/theme.css").status == 200
+
+
+def test_the_widest_certificate_number_stays_on_one_line(renderer):
+    # W and M are the widest letters of the alphabet; a number broken at its hyphens
+    # cannot be read back or typed into the verification page as printed.
+    widest = dataclasses.replace(CONTEXT, certificate_number="WWWW-MMMM-WWWW")
+    text = PdfReader(io.BytesIO(renderer.render(widest))).pages[0].extract_text()
+    assert "WWWW-MMMM-WWWW" in text
