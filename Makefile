@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup system-deps chromium db lint bench load clean screenshots
+.PHONY: run test setup system-deps chromium wrk db lint bench load clean screenshots
 
 run: setup db
 	@echo
@@ -17,7 +17,7 @@ run: setup db
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup chromium
+test: setup chromium wrk
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (never a browser download). As root, install it;
@@ -35,6 +35,11 @@ chromium:
 	    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	  fi; \
 	fi
+
+# make bench measures with wrk; the tests run its scripts briefly (tests/integration/test_bench.py).
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "!! wrk is not installed: the bench tests will be SKIPPED. Install it with: sudo apt-get install -y wrk"
 
 # Run the browser tests and refresh the README's pictures in docs/screenshots/.
 screenshots: setup chromium
@@ -72,8 +77,8 @@ lint: setup
 clean:
 	rm -rf $(VENV) instance/elearn.sqlite* test-output
 
-bench: setup
-	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "bench needs wrk: sudo apt-get install wrk"; exit 1; }
+bench: setup wrk
+	@command -v wrk >/dev/null || { echo "bench needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/dashboard.py
 

@@ -5,6 +5,7 @@ modules/), with attempts, results and completions in the current review cycle. E
 requested in-process as Trust HR (the whole trust in scope), and reported in ms and as a
 ratio to a baseline measured in the same run: a trivial signed-in page (HR's own home).
 Aim: the dashboard under 250 ms at 20,000 people, and cost per person not rising.
+`--quick` loads 200 and 400 people instead: a check that every step runs.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def _load(db, content, cycle_id: int, school_ids: list[int], first: int, count: 
 
 
 def main() -> None:
+    sizes = (200, 400) if "--quick" in sys.argv[1:] else SIZES
     from flask_migrate import upgrade
     from helpers import sign_in
 
@@ -138,12 +140,14 @@ def main() -> None:
             assert sign_in(client, hr.email).status_code == 302
             loaded = 0
             results: dict[int, dict[str, tuple[float, float]]] = {}
-            for size in SIZES:
+            for size in sizes:
                 _load(db, content(), cycle_id, school_ids, loaded, size - loaded, rng)
                 loaded = size
                 attempts = db.session.query(Attempt).count()
                 repeat = 9 if size < 20_000 else 5
-                figures = {BASELINE[0]: _median_ms(client, BASELINE[1], 15)}
+                if len(sizes) < len(SIZES):
+                    repeat = 2
+                figures = {BASELINE[0]: _median_ms(client, BASELINE[1], max(repeat, 3))}
                 for name, path in PAGES:
                     figures[name] = _median_ms(client, path, repeat if "export" not in name
                                                else 3)
@@ -155,15 +159,17 @@ def main() -> None:
                     print(f"  {name:42} {ms:9.1f} {ms / base:7.1f} {cpu:9.1f} "
                           f"{cpu / base_cpu:7.1f}")
                 sys.stdout.flush()
-            print("\nGrowth from 1,000 to 20,000 people, CPU time (20x the people; "
-                  "linear = 20.0):")
+            smallest, largest = sizes[0], sizes[-1]
+            print(f"\nGrowth from {smallest:,} to {largest:,} people, CPU time "
+                  f"({largest / smallest:g}x the people; linear = {largest / smallest:.1f}):")
             for name, _ in PAGES:
-                ratio = results[20_000][name][1] / results[1_000][name][1]
+                ratio = results[largest][name][1] / results[smallest][name][1]
                 print(f"  {name:42} {ratio:5.1f}x")
-            wall, cpu = results[20_000][PAGES[0][0]]
-            verdict = "met" if wall < 250 else "NOT met"
-            print(f"\nDashboard at 20,000 people: {wall:.0f} ms wall, {cpu:.0f} ms CPU "
-                  f"(aim < 250 ms: {verdict}).")
+            wall, cpu = results[largest][PAGES[0][0]]
+            verdict = ("aim < 250 ms: " + ("met" if wall < 250 else "NOT met")
+                       if largest == 20_000 else "the aim is for 20,000 people")
+            print(f"\nDashboard at {largest:,} people: {wall:.0f} ms wall, {cpu:.0f} ms CPU "
+                  f"({verdict}).")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -7,6 +7,9 @@
    stored certificate's download vs the same bytes as a static file, and vs the same
    bytes from a signed-in trivial route (bench/bench_app.py); a revalidation (304) too.
    Set ELEARN_BENCH_POSTGRES_URL to a PostgreSQL server database to measure it too.
+
+`--quick` runs every step briefly (a few renders, 1 s per wrk run, one round): the figures
+mean little, but the test suite runs it so that the bench cannot break unnoticed.
 """
 
 from __future__ import annotations
@@ -78,9 +81,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wrk(url: str, cookie: str | None = None, seconds: int = 5,
+# Seconds per wrk run and rounds of the download figures; --quick lowers them.
+SECONDS, ROUNDS = 5, 3
+
+
+def _wrk(url: str, cookie: str | None = None, seconds: int | None = None,
          headers: tuple[str, ...] = ()) -> float:
-    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", url]
+    cmd = ["wrk", "-t2", "-c8", f"-d{seconds or SECONDS}s", url]
     for header in (f"Cookie: {cookie}",) * bool(cookie) + headers:
         cmd[1:1] = ["-H", header]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -100,7 +107,7 @@ def _wait(port: int) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def _wrk_post(url: str, cookie: str, body: str, seconds: int = 5) -> float:
+def _wrk_post(url: str, cookie: str, body: str) -> float:
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(
         'wrk.method = "POST"\n'
@@ -108,7 +115,7 @@ def _wrk_post(url: str, cookie: str, body: str, seconds: int = 5) -> float:
         + 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         f'wrk.headers["Cookie"] = "{cookie}"\n')
     try:
-        out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "-s", str(script), url],
+        out = subprocess.run(["wrk", "-t2", "-c8", f"-d{SECONDS}s", "-s", str(script), url],
                              capture_output=True, text=True, check=True).stdout
     finally:
         script.unlink()
@@ -198,8 +205,8 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
     try:
         _wait(port)
         base = f"http://127.0.0.1:{port}"
-        _wrk(f"{base}/healthz", seconds=2)  # warm-up: every worker booted and connected
-        _wrk(base + question_path, learner_cookie, seconds=2)
+        _wrk(f"{base}/healthz", seconds=1)  # warm-up: every worker booted and connected
+        _wrk(base + question_path, learner_cookie, seconds=1)
         download = f"{base}/certificates/{code}.pdf"
         with urllib.request.urlopen(f"{base}/static/bench-certificate.pdf") as response:
             static_etag = response.headers["ETag"]
@@ -209,8 +216,8 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
             "question": _wrk(base + question_path, learner_cookie),
             "answer": _wrk_post(base + question_path, learner_cookie, body),
         }
-        # The download figures take turns, three rounds, median of each: on a shared
-        # machine a single 5 s run of one of them can be off by half.
+        # The download figures take turns, in rounds, median of each: on a shared machine
+        # a single 5 s run of one of them can be off by half.
         downloads = {
             "static": lambda: _wrk(f"{base}/static/bench-certificate.pdf"),
             "download": lambda: _wrk(download, grad_cookie),
@@ -221,7 +228,7 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
                                          headers=(f"If-None-Match: {ours_etag}",)),
         }
         rounds = {name: [] for name in downloads}
-        for _ in range(3):
+        for _ in range(ROUNDS):
             for name, measure in downloads.items():
                 rounds[name].append(measure())
         return figures | {name: statistics.median(values) for name, values in rounds.items()}
@@ -237,9 +244,14 @@ def _row(label: str, base: float, ours: float, aim: str, fmt: str = "12.0f") -> 
 
 
 def main() -> None:
-    print(f"elearn benchmarks on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}")
+    global SECONDS, ROUNDS
+    quick = "--quick" in sys.argv[1:]
+    if quick:
+        SECONDS, ROUNDS = 1, 1
+    print(f"elearn benchmarks on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}"
+          + (" (--quick: a check that every step runs; the figures mean little)" * quick))
     print(f"{'figure':62} {'baseline':>12} {'ours':>12} {'ratio':>7}  aim")
-    render = bench_render()
+    render = bench_render(repeat=3 if quick else 25)
     _row("certificate render, CPU s (vs minimal 1-page doc, PDF/A-3u)", render["minimal"],
          render["ours"], "<= 1.5", "12.4f")
     _row("  the same, vs the minimal doc as plain PDF", render["minimal_plain"],

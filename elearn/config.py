@@ -75,7 +75,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "ELEARN_ENV": mode,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A pooled connection to a server can die with the server; a SQLite file's cannot,
+        # and the ping would cost every request a query.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "TRUST_NAME": get("TRUST_NAME", "L.E.A.D. Academy Trust"),
         # Proxies (e.g. nginx) in front of the app whose X-Forwarded-For/-Proto to trust, so
         # throttling and the audit trail see the visitor's address, not the proxy's.

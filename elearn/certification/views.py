@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from elearn.auth.access import can_see_person
 from elearn.certification import codes
@@ -19,24 +19,29 @@ from elearn.web import send_pdf
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
 
+def _holder_and(pdf):
+    """The certificate's holder (id and school: the scope check), track, hash and `pdf`."""
+    return (select(Person.id, Person.school_id, Certificate.track_id, Certificate.sha256,
+                   pdf.label("pdf"))
+            .join(Person, Person.id == Certificate.person_id)
+            .where(Certificate.code == bindparam("code")))
+
+
+# Built once: building a statement costs more than SQLite takes to run it. A download
+# reads the PDF; a revalidation reads only its length, so a 304 never reads the file.
+_TO_DOWNLOAD = _holder_and(Certificate.pdf)
+_TO_REVALIDATE = _holder_and(func.length(Certificate.pdf))
+_PDF = select(Certificate.pdf).where(Certificate.code == bindparam("code"))
+
+
 @bp.get("/certificates/<code>.pdf")
 def download(code: str):
-    """A stored certificate, to its holder and to those who may see the holder; else 404.
-
-    One query reads only what the answer needs: the hash (the ETag), the track (the file
-    name), the holder's id and school (the scope check) and the PDF itself, or only its
-    length when the browser revalidates a copy it holds, so a 304 never reads the file.
-    """
+    """A stored certificate, to its holder and to those who may see the holder; else 404."""
     if not current_user.is_authenticated:
         abort(404)
     revalidating = bool(request.if_none_match)
-    pdf = func.length(Certificate.pdf) if revalidating else Certificate.pdf
-    row = db.session.execute(
-        select(Person.id, Person.school_id, Certificate.track_id, Certificate.sha256,
-               pdf.label("pdf"))
-        .join(Person, Person.id == Certificate.person_id)
-        .where(Certificate.code == code)
-    ).one_or_none()
+    row = db.session.execute(_TO_REVALIDATE if revalidating else _TO_DOWNLOAD,
+                             {"code": code}).one_or_none()
     if row is None or not row.pdf:  # unknown, or erased with a leaver's details (b"")
         abort(404)
     # The row carries the holder's id and school_id, all that can_see_person reads.
@@ -44,8 +49,7 @@ def download(code: str):
         abort(404)
     filename = f"certificate-{row.track_id}-{codes.display(code)}.pdf"
     if revalidating:  # a stale copy (rare): read the bytes only now they are needed
-        return send_pdf(lambda: db.session.scalar(
-            select(Certificate.pdf).where(Certificate.code == code)), filename, row.sha256)
+        return send_pdf(lambda: db.session.scalar(_PDF, {"code": code}), filename, row.sha256)
     return send_pdf(row.pdf, filename, row.sha256)
 
 
