@@ -9,6 +9,13 @@ from werkzeug.datastructures import MultiDict
 from elearn.content.model import Question, QuestionKind
 
 
+def positions_given(shown_order: Sequence[str], form: MultiDict) -> dict[str, int]:
+    """The positions the learner chose for an ordering question's steps, even if invalid,
+    so that a form sent back with an error keeps every choice."""
+    raw = {option_id: form.get(f"position-{option_id}", "") for option_id in shown_order}
+    return {option_id: int(value) for option_id, value in raw.items() if value.isdigit()}
+
+
 def response_from_form(question: Question, shown_order: Sequence[str],
                        form: MultiDict) -> tuple[list[str], str | None]:
     """The response the form carries, or an error saying what is missing."""

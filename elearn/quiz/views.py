@@ -16,13 +16,15 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from elearn.certification.services import complete_tracks
+from elearn.content.model import QuestionKind
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
 from elearn.models import Attempt, Person, ReviewCycle, utcnow
 from elearn.quiz import attempts as service
-from elearn.quiz.forms import response_from_form
+from elearn.quiz.forms import positions_given, response_from_form
 from elearn.review import policy_in_force
 from elearn.web import content, renderer
 
@@ -97,6 +99,9 @@ def _question_context(attempt: Attempt, number: int) -> dict:
         "question": question,
         "shown": [question.option(o) for o in attempt.option_order[question.id]],
         "chosen": list(answer.response) if answer else [],
+        # An ordering answer is stored as the steps in order: step → position.
+        "positions": {option_id: n for n, option_id in enumerate(answer.response, 1)}
+        if answer else {},
     }
 
 
@@ -140,6 +145,9 @@ def question(attempt_id: int, number: int):
         if status == 200:
             status = 422
         ctx["chosen"] = response or ctx["chosen"]
+        if ctx["question"].kind is QuestionKind.ORDERING:
+            ctx["positions"] = positions_given(attempt.option_order[ctx["question"].id],
+                                               request.form)
     return render_template("quiz/question.html", form=form, error=error, **ctx), status
 
 
@@ -181,8 +189,10 @@ def submit(attempt_id: int):
                              now, current_app.config["BASE_URL"]) if result.passed else []
     db.session.commit()
     for certificate in issued:
-        flash(f"You have completed the {certificate.track_title}. Your certificate is ready "
-              f"on your home page.", "success")
+        flash(Markup('You have completed the {}. <a href="{}">Download your certificate '
+                     '(PDF)</a>; it is also on your home page.').format(
+            certificate.track_title,
+            url_for("certificates.download", code=certificate.code)), "success")
     return redirect(url_for("quiz.result", attempt_id=attempt.id))
 
 

@@ -37,6 +37,17 @@ def test_passing_every_unit_completes_the_track_and_issues_one_certificate(compl
                                                   cycle_id=cycle.id).count() == 1
 
 
+def test_the_answer_that_completes_a_track_links_to_the_new_certificate(signed_in, cycle, db):
+    client, person = signed_in(Role.STAFF)
+    acknowledge(client)
+    pass_unit(client, db, "friends")
+    submitted = pass_unit(client, db, "approval")
+    result = client.get(submitted.headers["Location"]).get_data(as_text=True)
+    certificate = db.session.query(Certificate).filter_by(person_id=person.id).one()
+    assert "You have completed the Staff track." in result
+    assert f'href="/certificates/{certificate.code}.pdf">Download your certificate' in result
+
+
 def test_certificate_pdf_holds_name_school_track_dates_and_number(completed, db, cycle):
     client, person = completed
     certificate = db.session.query(Certificate).one()

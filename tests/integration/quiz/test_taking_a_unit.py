@@ -247,3 +247,36 @@ def test_ordering_question_is_answered_by_positions(signed_in, cycle, db):
                    ).status_code == 302
     stored = db.session.query(Answer).filter_by(question_id="order").one()
     assert stored.response == ["propose", "approve", "launch"]
+
+
+def test_ordering_positions_given_are_kept_when_the_form_comes_back_with_an_error(
+        signed_in, cycle, db):
+    client, _ = signed_in(Role.STAFF)
+    attempt_id, _ = _start(client, "approval")
+    attempt = db.session.get(Attempt, attempt_id)
+    n = attempt.question_ids.index("order") + 1
+    first, second, third = attempt.option_order["order"]
+    # Two steps share a position and one is left empty: every choice made comes back.
+    page = _answer(client, attempt_id, n, {f"position-{first}": "2",
+                                           f"position-{second}": "2",
+                                           f"position-{third}": ""})
+    assert page.status_code == 422
+    selects = dict(re.findall(r'name="position-([\w-]+)">(.*?)</select>',
+                              page.get_data(as_text=True), re.S))
+    chosen = {step: re.findall(r'value="(\d*)" selected', options)
+              for step, options in selects.items()}
+    assert chosen == {first: ["2"], second: ["2"], third: []}
+
+
+def test_result_page_promises_new_questions_only_when_the_unit_draws_from_more(signed_in,
+                                                                               cycle, db):
+    client, _ = signed_in(Role.STAFF)
+    pages = {}
+    for unit_id in ("friends", "approval"):  # draws 3 of 4 questions; asks both of 2
+        attempt_id, _ = _start(client, unit_id)
+        response = _complete(client, db, attempt_id, right=False)
+        pages[unit_id] = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "some may be new" in pages["friends"]
+    assert "asks the same questions" not in pages["friends"]
+    assert "asks the same questions" in pages["approval"]
+    assert "some may be new" not in pages["approval"]
