@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The address printed in certificates' QR codes and in emails: the one being served.
+export ELEARN_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test setup system-deps chromium wrk db lint bench load clean screenshots
 

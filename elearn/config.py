@@ -68,7 +68,14 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
 
-    base_url = get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base_url = get("BASE_URL")
+    if base_url is None and production:
+        # Certificates are stored for good: a wrong address in their QR code never heals.
+        raise ConfigError(
+            "ELEARN_BASE_URL is not set. A production server refuses to start without its "
+            "public address (for example https://elearn.leadacademytrust.co.uk): it is printed "
+            "in every certificate's QR code and in every email.")
+    base_url = (base_url or "http://127.0.0.1:5000").rstrip("/")
     https = base_url.startswith("https://")
 
     return {

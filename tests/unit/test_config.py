@@ -15,6 +15,17 @@ def test_production_refuses_a_short_secret_key(tmp_path: Path):
         load_config(tmp_path, {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "short"})
 
 
+def test_production_refuses_to_start_without_its_public_address(tmp_path: Path):
+    with pytest.raises(ConfigError, match="ELEARN_BASE_URL is not set"):
+        load_config(tmp_path, {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "k" * 40})
+
+
+def test_production_starts_with_a_secret_key_and_its_public_address(tmp_path: Path):
+    config = load_config(tmp_path, {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "k" * 40,
+                                    "ELEARN_BASE_URL": "https://elearn.example.org/"})
+    assert config["BASE_URL"] == "https://elearn.example.org"
+
+
 def test_development_generates_and_keeps_a_secret_key_in_instance(tmp_path: Path):
     first = load_config(tmp_path, {})["SECRET_KEY"]
     second = load_config(tmp_path, {})["SECRET_KEY"]
