@@ -22,6 +22,28 @@ def normalise(typed: str) -> str | None:
     return code
 
 
+# The characters left out of ALPHABET, as a reader would list them.
+NEVER_USED = "0, O, 1, I, L, 2, Z, 5, S, 8 and B"
+
+
+def problem(typed: str) -> str | None:
+    """What is wrong with a typed certificate number, in the reader's words; None if nothing."""
+    code = "".join(ch for ch in typed.upper() if ch not in " -")
+    if not code:
+        return ("Enter the certificate number printed on the certificate, "
+                "for example K7QX-M3PD-94TR.")
+    unused = sorted({ch for ch in code if ch not in ALPHABET}, key=code.index)
+    if unused:
+        listed = ", ".join(unused)
+        return (f"Certificate numbers never contain {listed}. They avoid characters that "
+                f"look alike ({NEVER_USED}), so check the number on the certificate: "
+                f"for example, what looks like 0 is probably a Q or a D.")
+    if len(code) != LENGTH:
+        return (f"A certificate number has {LENGTH} letters and digits; you typed "
+                f"{len(code)}. Check the number on the certificate.")
+    return None
+
+
 def display(code: str) -> str:
     """K7QXM3PD94TR → K7QX-M3PD-94TR."""
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))

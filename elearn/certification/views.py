@@ -59,12 +59,11 @@ def verify_form():
     typed = request.args.get("code")
     if typed is None:
         return render_template("certification/verify_form.html", error=None)
-    code = codes.normalise(typed)
-    if code is None:
-        return render_template("certification/verify_form.html", typed=typed, error=(
-            "Enter the 12-character certificate number printed on the certificate, "
-            "for example K7QX-M3PD-94TR.")), 422
-    return redirect(url_for("certificates.verify_page", code=code))
+    error = codes.problem(typed)
+    if error:
+        return render_template("certification/verify_form.html", typed=typed,
+                               error=error), 422
+    return redirect(url_for("certificates.verify_page", code=codes.normalise(typed)))
 
 
 @bp.get("/verify/<code>")
@@ -73,5 +72,6 @@ def verify_page(code: str):
     normalised = codes.normalise(code)
     result = verify(db.session, normalised, date.today()) if normalised else None
     if result is None:
-        return render_template("certification/verify_unknown.html", code=code), 404
+        return render_template("certification/verify_unknown.html",
+                               code=codes.display(normalised) if normalised else code), 404
     return render_template("certification/verify.html", result=result)

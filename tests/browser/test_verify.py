@@ -24,7 +24,7 @@ def test_someone_verifies_a_certificate_by_its_code(page, live_server, certifica
     # A typing mistake is explained next to the field.
     page.get_by_label("Certificate number").fill("K7QX-M3PD")
     click_to(page, "main button[type=submit]", "verify-error")
-    assert "12-character certificate number" in page.locator(".error-summary").inner_text()
+    assert "has 12 letters and digits" in page.locator(".error-summary").inner_text()
     assert page.get_by_label("Certificate number").get_attribute("aria-invalid") == "true"
 
     # Typed as people do: lower case, with the hyphens as printed.

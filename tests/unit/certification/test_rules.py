@@ -56,3 +56,21 @@ def test_typed_codes_are_normalised_and_bad_ones_refused():
     assert codes.normalise(" " + code[:6] + " " + code[6:]) == code
     assert codes.normalise("short") is None
     assert codes.normalise("O" * codes.LENGTH) is None
+
+
+def test_a_typed_code_with_characters_never_used_names_them():
+    message = codes.problem("R3H7-P9QU-J4K0")
+    assert message.startswith("Certificate numbers never contain 0.")
+    assert codes.problem("abcd-efgh-jkmn").startswith("Certificate numbers never contain B.")
+
+
+def test_a_typed_code_of_the_wrong_length_says_how_long_it_should_be():
+    assert codes.problem("K7QX-M3PD") == ("A certificate number has 12 letters and digits; "
+                                          "you typed 8. Check the number on the certificate.")
+    assert codes.problem(" - ").startswith("Enter the certificate number")
+
+
+def test_a_well_formed_code_has_no_problem_whatever_its_case_or_spacing():
+    code = codes.new_code()
+    assert codes.problem(codes.display(code).lower()) is None
+    assert codes.normalise(codes.display(code).lower()) == code
