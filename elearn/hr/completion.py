@@ -350,8 +350,14 @@ class Counts:
 
     @property
     def percent_complete(self) -> int:
-        """Rounded down, so 99.6% never shows as 100% while someone is still to finish."""
-        return self.complete * 100 // self.people if self.people else 0
+        """Rounded to the nearest (2 of 12 is 17%), but never 100% while someone is still to
+        finish, nor 0% once someone has."""
+        if not self.people:
+            return 0
+        nearest = (self.complete * 200 + self.people) // (self.people * 2)  # halves round up
+        if self.complete < self.people:
+            nearest = min(nearest, 99)
+        return max(nearest, 1) if self.complete else 0
 
 
 @dataclass

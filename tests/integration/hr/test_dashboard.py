@@ -55,10 +55,24 @@ def test_overview_shows_the_figures_per_school_and_the_trust_total(app, trust):
     by_school = {r[0]: r[1:6] for r in body}
     assert by_school["School A"] == ["5", "2", "1", "2", "40%"]
     assert by_school["School B"] == ["2", "0", "1", "1", "0%"]
-    assert by_school["Trust total"] == ["7", "2", "2", "3", "28%"]
+    assert by_school["Trust total"] == ["7", "2", "2", "3", "29%"]  # 2 of 7, to the nearest
     assert "Central team" not in by_school  # nobody there has training to do
     text = page.get_data(as_text=True)
     assert "60 days left" in text
+
+
+def test_every_figure_links_to_the_people_behind_it(app, trust):
+    text = _client(app, trust["hr"]).get("/hr/").get_data(as_text=True)
+    school_a = re.search(r'href="/hr/people\?school=(\d+)">School A<', text).group(1)
+    for href, hidden in (
+            (f"/hr/people?school={school_a}&amp;status=complete", "complete at School A"),
+            ("/hr/people?status=complete", "complete across the Trust"),
+            (f"/hr/people?school={school_a}&amp;status=not_started&amp;track=staff",
+             "not started in the Staff track at School A"),
+            ("/hr/people?status=not_started&amp;track=governor",
+             "not started in the Governor track")):
+        assert re.search(rf'<a href="{re.escape(href)}">\d+<span class="visually-hidden"> '
+                         rf'{re.escape(hidden)}</span></a>', text), href
 
 
 def test_overview_counts_each_track_per_school(app, trust):

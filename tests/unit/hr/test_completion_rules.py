@@ -98,7 +98,19 @@ def test_summary_counts_people_once_and_each_of_their_tracks():
     assert summary.total.overall.people == 3 and summary.total.overall.percent_complete == 33
 
 
-def test_percent_complete_is_rounded_down_so_100_means_everyone():
+def test_percent_complete_is_rounded_to_the_nearest():
+    rows = [person(i, f"P{i}", tracks=(("staff", C if i < 2 else N),)) for i in range(12)]
+    assert summarise(rows, [(1, "School 1")], TRACKS).total.overall.percent_complete == 17
+    rows = [person(i, f"P{i}", tracks=(("staff", C if i < 1 else N),)) for i in range(8)]
+    assert summarise(rows, [(1, "School 1")], TRACKS).total.overall.percent_complete == 13
+
+
+def test_percent_complete_is_never_0_once_someone_has_completed():
+    rows = [person(i, f"P{i}", tracks=(("staff", C if i == 0 else N),)) for i in range(300)]
+    assert summarise(rows, [(1, "School 1")], TRACKS).total.overall.percent_complete == 1
+
+
+def test_percent_complete_is_never_100_while_someone_is_still_to_finish():
     rows = [person(i, f"P{i}", tracks=(("staff", C),)) for i in range(199)] + [person(999, "Z")]
     summary = summarise(rows, [(1, "School 1")], TRACKS)
     assert summary.total.overall.percent_complete == 99
