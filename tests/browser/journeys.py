@@ -223,7 +223,7 @@ def pdf_text(path: Path) -> str:
 
 # --- the keyboard alone -----------------------------------------------------------------------
 
-FOCUS_PROBLEM = """() => {
+FOCUS_PROBLEM = r"""() => {
   const e = document.activeElement;
   if (!e || e === document.body) return 'nothing has focus';
   if (!e.matches(':focus-visible')) return 'focus is not visible (:focus-visible does not match)';
@@ -231,6 +231,20 @@ FOCUS_PROBLEM = """() => {
   const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
   if (!outline && s.boxShadow === 'none')
     return 'no focus indicator on ' + e.outerHTML.slice(0, 80);
+  // WCAG 2.2 (1.4.11, 2.4.13): some part of the indicator contrasts 3:1 with the white page:
+  // the outline's colour, or a ring drawn by a box-shadow (a shadow offset below is no ring).
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.split(',').map((v) => parseFloat(v) / 255).map(
+      (c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (rgb) => 1.05 / (lum(rgb) + 0.05);
+  const colours = [];
+  if (outline) colours.push(s.outlineColor.match(/rgba?\(([^)]+)\)/)[1]);
+  for (const m of s.boxShadow.matchAll(/rgba?\(([^)]+)\) 0px 0px \S+ (\d+(?:\.\d+)?)px/g))
+    if (parseFloat(m[2]) >= 2) colours.push(m[1]);
+  if (!colours.some((c) => contrast(c) >= 3))
+    return 'focus indicator contrasts less than 3:1 with the page on ' + e.outerHTML.slice(0, 80);
   const r = e.getBoundingClientRect();
   if (r.bottom <= 0 || r.top >= innerHeight || r.right <= 0 || r.left >= innerWidth)
     return 'focused element is off screen: ' + e.outerHTML.slice(0, 80);
