@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import bindparam, select
@@ -99,7 +99,14 @@ STATE_LABELS = {
 }
 
 
+def _title_says_error() -> str:
+    """Called by the error summary: the page's title will begin "Error:" (see init_app)."""
+    g.page_has_error = True
+    return ""
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["title_says_error"] = _title_says_error
     app.jinja_env.globals["STATE_LABELS"] = STATE_LABELS
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.filters["long_date"] = long_date
@@ -110,6 +117,14 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict:
         return {"trust_name": app.config["TRUST_NAME"], "current_user": current_user}
+
+    @app.after_request
+    def _error_in_title(response):
+        # The title is the first thing a screen reader announces on a new page; the error
+        # summary is rendered after it, so the word is added once the page is complete.
+        if g.get("page_has_error") and response.mimetype == "text/html":
+            response.set_data(response.get_data().replace(b"<title>", b"<title>Error: ", 1))
+        return response
 
     @app.after_request
     def _security_headers(response):

@@ -13,7 +13,7 @@ from elearn.content.versions import units_to_retrain
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
 from elearn.learner.forms import AcknowledgeForm
-from elearn.models import Person, utcnow
+from elearn.models import Person, Role, utcnow
 from elearn.privacy import personal_data
 from elearn.quiz.attempts import attempts_for, carried_over, progress
 from elearn.review import new_version_changes, policy_in_force
@@ -28,6 +28,9 @@ def home():
     cycle = current_cycle(db.session)
     trust_content = content()
     tracks = trust_content.tracks_for_roles({r.value for r in current_user.roles})
+    if not tracks and current_user.has_role(Role.HR):
+        # HR officers with no training of their own come to check everyone else's.
+        return redirect(url_for("hr.index"))
     attempts = attempts_for(db.session, current_user.id, cycle.id) if cycle else []
     carried = carried_over(db.session, current_user.id, cycle.id) if cycle else {}
     track_rows = [(track, progress(trust_content, track.unit_ids, attempts, carried))

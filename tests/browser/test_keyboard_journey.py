@@ -52,7 +52,9 @@ def test_a_missing_answer_is_reported_and_fixed_with_the_keyboard(page, live_ser
     tab_to(page, "button[name=go][value=next]", backwards=True)
     press_to_navigate(page)  # nothing chosen
     assert page.locator(".error-summary").count() == 1
-    skip_to_main(page)
+    assert page.title().startswith("Error: ")
+    # The summary has focus already: the next Tab reaches its link.
+    assert focused_matches(page, ".error-summary"), "the error summary does not take focus"
     tab_to(page, ".error-summary a")
     page.keyboard.press("Enter")
     assert focused_matches(page, "#answer-0"), "the error link does not focus the answer"

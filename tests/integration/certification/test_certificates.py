@@ -3,6 +3,7 @@
 import hashlib
 import html
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 
@@ -177,6 +178,15 @@ def test_verify_form_redirects_a_typed_code_and_explains_a_malformed_one(app, co
     assert bad.status_code == 422 and "never contain L, O" in bad.get_data(as_text=True)
     unknown = visitor.get("/verify/" + "a" * 12)
     assert unknown.status_code == 404 and "AAAA-AAAA-AAAA" in unknown.get_data(as_text=True)
+
+
+def test_a_page_showing_an_error_says_so_first_in_its_title_and_focuses_the_summary(app):
+    visitor = app.test_client()
+    bad = visitor.get("/verify?code=K7QX").get_data(as_text=True)
+    assert "<title>Error: Check a certificate ·" in bad
+    assert re.search(r'<div class="error-summary"[^>]* autofocus', bad)
+    good = visitor.get("/verify").get_data(as_text=True)
+    assert "<title>Check a certificate ·" in good and "error-summary" not in good
 
 
 def test_revoked_certificate_verifies_as_revoked(app, completed, db, make_person):
