@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from flask import Flask, Response, current_app, g, render_template, request
 from flask_login import current_user
@@ -11,6 +12,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from elearn.audit import record as audit_record
+from elearn.certification.codes import display as display_code
 from elearn.certification.render import CertificateRenderer
 from elearn.content import Content
 from elearn.cycles import long_date
@@ -110,6 +112,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["STATE_LABELS"] = STATE_LABELS
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.filters["long_date"] = long_date
+    # "My data" holds ISO strings (the same values as its JSON download); people read dates.
+    app.jinja_env.filters["long_iso_date"] = lambda iso: long_date(
+        datetime.fromisoformat(iso)) if iso else ""
+    app.jinja_env.filters["certificate_number"] = display_code
     app.jinja_env.globals["form_error_list"] = form_error_list
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.globals["Role"] = Role

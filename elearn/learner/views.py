@@ -111,7 +111,8 @@ def acknowledge_policy():
 def my_data():
     """Everything elearn holds about the signed-in person, as a page."""
     person = db.session.get(Person, current_user.id)
-    return render_template("learner/my_data.html", data=personal_data(db.session, person))
+    return render_template("learner/my_data.html", data=personal_data(db.session, person),
+                           unit_titles={u.id: u.title for u in content().units.values()})
 
 
 @bp.get("/my-data.json")

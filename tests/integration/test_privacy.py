@@ -3,8 +3,10 @@
 import json
 from datetime import date, timedelta
 
-from helpers import csrf_token, sign_in
+from helpers import acknowledge, csrf_token, pass_unit, sign_in
 
+from elearn.certification.codes import display
+from elearn.cycles import long_date
 from elearn.models import AuditEvent, Certificate, Person, Role
 from elearn.privacy import HOLDER_REMOVED
 
@@ -19,6 +21,21 @@ def test_a_person_downloads_everything_held_about_them(signed_in, cycle, db):
     assert any(e["action"] == "sign-in" for e in data["activity"])
     page = client.get("/my-data").get_data(as_text=True)
     assert person.email in page and "What elearn holds about you" in page
+
+
+def test_my_data_page_reads_as_people_write_dates_titles_roles_and_numbers(signed_in,
+                                                                           cycle, db):
+    client, person = signed_in(Role.STAFF, Role.LEADER)
+    acknowledge(client)
+    pass_unit(client, db, "friends")
+    pass_unit(client, db, "approval")
+    certificate = db.session.query(Certificate).filter_by(person_id=person.id).one()
+    page = client.get("/my-data").get_data(as_text=True)
+    assert "Head teacher or DSL, Staff" in page
+    assert "<td>Friends" in page  # the unit's title, not its id
+    assert f"number {display(certificate.code)}, completed on {long_date(date.today())}" in page
+    assert f"acknowledged on {long_date(date.today())}" in page
+    assert "T" + str(date.today().year) not in page and "+00:00" not in page
 
 
 def test_my_data_never_shows_another_persons_data(app, signed_in, make_person, db):
