@@ -120,5 +120,7 @@ class CertificateRenderer:
                         url_fetcher=self.fetch).render(stylesheets=[self.stylesheet],
                                                        font_config=self.fonts)
         out = io.BytesIO()
-        document.write_pdf(out, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        # Tagged: a screen reader reads the certificate in order, with the images' alt text
+        # (measured: no dearer to render than untagged).
+        document.write_pdf(out, pdf_variant=PDF_VARIANT, pdf_tags=True)
         return out.getvalue()

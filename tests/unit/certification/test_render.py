@@ -38,6 +38,26 @@ def test_pdf_carries_title_author_and_subject_metadata(renderer):
     assert "Leaders' track" in meta.subject or "Leaders’ track" in meta.subject
 
 
+def test_pdf_is_tagged_for_screen_readers_in_british_english(renderer):
+    root = PdfReader(io.BytesIO(renderer.render(CONTEXT))).trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "en-GB"
+    structure = root["/StructTreeRoot"].get_object()
+    figures = []
+
+    def walk(element):
+        element = element.get_object()
+        if element.get("/S") == "/Figure":
+            figures.append(element.get("/Alt"))
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid.get_object(), "get"):
+                walk(kid)
+
+    walk(structure)
+    assert "L.E.A.D. Academy Trust" in figures
+    assert "QR code linking to https://elearn.example.org/verify/K7QXM3PD94TR" in figures
+
+
 def test_fetcher_refuses_files_outside_the_design_folder(renderer):
     with pytest.raises(AssetRefused):
         renderer.fetch("file:///etc/passwd")
