@@ -107,8 +107,15 @@ def _title_says_error() -> str:
     return ""
 
 
+def has_training() -> bool:
+    """Whether the signed-in person has any track to take (their roles decide)."""
+    return bool(current_user.is_authenticated and content().tracks_for_roles(
+        {r.value for r in current_user.roles}))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["title_says_error"] = _title_says_error
+    app.jinja_env.globals["has_training"] = has_training
     app.jinja_env.globals["STATE_LABELS"] = STATE_LABELS
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.filters["long_date"] = long_date

@@ -28,7 +28,7 @@ def home():
     cycle = current_cycle(db.session)
     trust_content = content()
     tracks = trust_content.tracks_for_roles({r.value for r in current_user.roles})
-    if not tracks and current_user.has_role(Role.HR):
+    if not tracks and current_user.has_role(Role.HR):  # base.html hides My training then
         # HR officers with no training of their own come to check everyone else's.
         return redirect(url_for("hr.index"))
     attempts = attempts_for(db.session, current_user.id, cycle.id) if cycle else []

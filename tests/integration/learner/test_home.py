@@ -8,12 +8,14 @@ def test_hr_officer_with_no_training_of_their_own_lands_on_the_completion_overvi
     client, _ = signed_in(Role.HR)
     home = client.get("/")
     assert home.status_code == 302 and home.headers["Location"] == "/hr/"
+    assert ">My training</a>" not in client.get("/hr/").get_data(as_text=True)
 
 
 def test_hr_officer_who_also_teaches_lands_on_their_own_training(signed_in, cycle):
     client, _ = signed_in(Role.HR, Role.STAFF)
     page = client.get("/")
     assert page.status_code == 200 and "Staff track" in page.get_data(as_text=True)
+    assert ">My training</a>" in page.get_data(as_text=True)
 
 
 def test_administrator_with_no_training_is_pointed_to_the_review_cycle(signed_in, cycle):
