@@ -41,6 +41,7 @@ def test_bench_prints_every_figure_as_a_ratio_to_its_baseline():
     output = _run("run.py")
     for label in ("certificate render, CPU s",
                   "  the same, vs the minimal doc as plain PDF",
+                  "  the required fields alone, unstyled (vs the minimal doc)",
                   "[SQLite] question page, req/s",
                   "[SQLite] answer submission, req/s",
                   "[SQLite] certificate download, req/s",
