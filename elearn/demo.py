@@ -132,6 +132,7 @@ def seed_progress(session: Session, content: Content, renderer: CertificateRende
         for person, plan in plans:
             units = [u for t in content.tracks_for_roles({r.value for r in person.roles})
                      for u in t.unit_ids]
+            person.last_sign_in_at = now  # their progress was made signed in
             if plan == "done":
                 acknowledge(session, person, cycle, today, now)
                 _take(session, content, person, cycle, units[0], today, now, rng, right=False)

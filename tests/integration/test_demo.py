@@ -4,7 +4,14 @@ import pytest
 from helpers import REAL_CONTENT
 from sqlalchemy import func, select
 
-from elearn.models import Certificate, Completion, Person, PolicyAcknowledgement, School
+from elearn.models import (
+    Attempt,
+    Certificate,
+    Completion,
+    Person,
+    PolicyAcknowledgement,
+    School,
+)
 
 
 @pytest.fixture
@@ -30,6 +37,11 @@ def test_demo_trust_is_part_way_through_outside_the_first_school(app, runner, db
     for school in others:  # three staff and a governor done in each
         assert count(Completion, school) == 4 and count(Certificate, school) == 4
         assert count(PolicyAcknowledgement, school) == 4
+    # Whoever has made progress has signed in; nobody in the first school has.
+    learners = db.session.scalars(select(Person).join(Attempt).distinct()).all()
+    assert learners and all(p.last_sign_in_at is not None for p in learners)
+    assert db.session.scalar(select(func.count()).select_from(Person).where(
+        Person.school_id == first.id, Person.last_sign_in_at.is_not(None))) == 0
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
     assert db.session.query(Person).count() == 38
