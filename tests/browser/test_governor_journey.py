@@ -17,7 +17,7 @@ def test_governor_sees_only_the_governor_track_and_completes_it(page, live_serve
     content = live_server.content
     sign_in(page, live_server.people["governor"])
     name = page.locator("h1").inner_text().removeprefix("Hello, ")
-    assert track_titles(page) == ["Governors' track"]
+    assert track_titles(page) == ["Governors’ track"]
     arrived(page, "home-governor", docs=True)
     nav = page.locator("nav[aria-label=Main]").inner_text()
     assert "HR" not in nav
@@ -28,6 +28,6 @@ def test_governor_sees_only_the_governor_track_and_completes_it(page, live_serve
 
     take_track(page, content, "governor")
     assert "3 of 3 units passed" in page.locator("section.track").inner_text()
-    pdf = download_certificate(page, "Governors' track", "governor")
+    pdf = download_certificate(page, "Governors’ track", "governor")
     text = pdf_text(pdf)
     assert name in text and "Governors" in text

@@ -31,7 +31,7 @@ def test_someone_verifies_a_certificate_by_its_code(page, live_server, certifica
     page.get_by_label("Certificate number").fill(display(code).lower())
     click_to(page, "main button[type=submit]", "verify", docs=True)
     assert page.locator(".result-verdict").inner_text() == "✓ Valid"
-    assert "Governors' track" in page.locator("main").inner_text()
+    assert "Governors’ track" in page.locator("main").inner_text()
     assert page.locator("h1").inner_text() == f"Certificate {display(code)}"
 
 
