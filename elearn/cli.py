@@ -209,7 +209,13 @@ def people_import(file: Path, deactivate_leavers: bool, yes: bool) -> None:
         click.echo(f"change  line {change.row.line}: {change.row.name} <{change.row.email}>: "
                    + "; ".join(change.what))
     for leaver in plan.leavers:
-        click.echo(f"leaver  {leaver.name} <{leaver.email}>, {leaver.school_name}")
+        click.echo(f"leaver  {leaver.name} <{leaver.email}>, {leaver.school_name}"
+                   + (" (" + ", ".join(sorted(r.value for r in leaver.key_roles)) + ")"
+                      if leaver.key_roles else ""))
+    impact = plan.leaver_impact
+    for school in impact.schools:
+        click.echo(f"Deactivates {school.leavers} of {school.active} active people at "
+                   f"{school.school_name} ({school.percent}%).")
     click.echo(f"Preview: {plan.summary()}.")
     if not plan.has_work:
         click.echo("Nothing to do.")

@@ -363,8 +363,13 @@ def import_preview(upload_id: int):
     upload = _upload(upload_id)
     plan = None if upload.applied_at else _plan_for(upload)
     form = ConfirmImportForm(digest=plan.digest() if plan else "")
-    return render_template("hr/import_preview.html", upload=upload, plan=plan, form=form,
+    return _render_preview(upload=upload, plan=plan, form=form,
                            expired=_expired(upload))
+
+
+def _render_preview(**context) -> str:
+    return render_template("hr/import_preview.html",
+                           leaver_limit=importing.LEAVER_SHARE_LIMIT_PERCENT, **context)
 
 
 def _expired(upload: StaffImport) -> bool:
@@ -383,9 +388,17 @@ def import_confirm(upload_id: int):
     if not plan.ok or plan.digest() != form.digest.data:
         flash("The people records changed since this preview was made. Check the preview "
               "again before confirming.", "error")
-        return render_template("hr/import_preview.html", upload=upload, plan=plan,
+        return _render_preview(upload=upload, plan=plan,
                                form=ConfirmImportForm(digest=plan.digest()),
                                expired=False), 409
+    impact = plan.leaver_impact
+    if impact.needs_extra_confirmation and not form.understand_leavers.data:
+        form.understand_leavers.errors = [
+            f"Tick the box to confirm you understand {impact.total} "
+            f"{'person' if impact.total == 1 else 'people'} will be deactivated, or cancel "
+            "and upload the file without \u201cDeactivate leavers\u201d ticked."]
+        return _render_preview(upload=upload, plan=plan, form=form,
+                               expired=False), 422
     added = importing.apply_import(db.session, plan)
     upload.applied_at = utcnow()
     upload.summary = (f"{len(plan.adds)} added, {len(plan.changes)} changed, "
