@@ -168,7 +168,7 @@ def people():
 
 
 EXPORT_FORMATS = {
-    "csv": (exports.to_csv, "text/csv; charset=utf-8"),
+    "csv": (exports.to_csv, "text/csv"),  # Flask adds "; charset=utf-8" to text types
     "xlsx": (exports.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 
@@ -176,14 +176,17 @@ EXPORT_FORMATS = {
 def _export(kind: str) -> Response:
     """The filtered people list as a file, audited with its filters; never cached."""
     cycle = current_cycle(db.session) or abort(404)
-    rows = _filtered_rows(cycle)[0]
+    rows, schools, people_filter = _filtered_rows(cycle)[:3]
     audit("export-people", None, format=kind, rows=len(rows),
           filters={k: v for k, v in request.args.items() if v})
     db.session.commit()
     write, mimetype = EXPORT_FORMATS[kind]
     response = Response(write(rows, content()), mimetype=mimetype)
-    response.headers["Content-Disposition"] = \
-        f'attachment; filename="training-completion-{cycle.review_date}-{date.today()}.{kind}"'
+    # Named after the school filtered on, or the viewer's only school; otherwise the Trust.
+    place = dict(schools).get(people_filter.school_id) if people_filter.school_id \
+        else (schools[0][1] if len(schools) == 1 else None)
+    filename = exports.export_filename(kind, place, cycle.review_date, date.today())
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
