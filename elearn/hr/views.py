@@ -238,29 +238,37 @@ def person(person_id: int):
 # Reminders sent by hand -----------------------------------------------------------------
 
 
-def _send_reminders(cycle, rows, by: Person) -> tuple[int, list[str]]:
-    """Log a manual reminder for each row, commit, then email; failures leave the log."""
+def _send_reminders(cycle, rows, by: Person) -> tuple[int, list[str], bool]:
+    """Log a manual reminder for each row, commit, then email; failures leave the log.
+    Returns how many went, the names it failed for, and whether they were only written to
+    the server's log (no mail server set up)."""
     today = date.today()
+    settings = MailSettings.from_config(current_app.config)
+    logged_only = not settings.configured
     kept = reminder_rules.record(
-        db.session, cycle, [reminder_rules.Reminder(r, MANUAL) for r in rows], utcnow(), by.id)
+        db.session, cycle, [reminder_rules.Reminder(r, MANUAL) for r in rows], utcnow(), by.id,
+        logged_only=logged_only)
     audit("reminders-sent", f"cycle:{cycle.id}", kind=MANUAL,
-          people=[r.person.id for r in kept])
+          people=[r.person.id for r in kept], logged_only=logged_only)
     db.session.commit()
     sent, failed = reminder_rules.deliver(
-        MailSettings.from_config(current_app.config), kept, cycle, content(), today,
+        settings, kept, cycle, content(), today,
         current_app.config["TRUST_NAME"], current_app.config["BASE_URL"])
     if failed:
         reminder_rules.forget(db.session, [r.log_id for r, _ in failed])
         db.session.commit()
         for reminder, why in failed:
             current_app.logger.warning("reminder to %s failed: %s", reminder.person.email, why)
-    return len(sent), [r.person.name for r, _ in failed]
+    return len(sent), [r.person.name for r, _ in failed], logged_only
 
 
-def _flash_sent(sent: int, failed: list[str], where: str) -> None:
-    if sent:
-        flash(f"Reminder sent to {sent} {'person' if sent == 1 else 'people'}{where}.",
-              "success")
+def _flash_sent(sent: int, failed: list[str], logged_only: bool, where: str) -> None:
+    people = f"{sent} {'person' if sent == 1 else 'people'}{where}"
+    if sent and logged_only:
+        flash(f"Not sent: no mail server is set up, so the reminder to {people} was written "
+              "to the server log instead of being emailed. Nobody received it.", "error")
+    elif sent:
+        flash(f"Reminder sent to {people}.", "success")
     if failed:
         flash("The reminder could not be emailed to " + ", ".join(failed) + ". The mail "
               "server did not accept it; try again later.", "error")
@@ -279,8 +287,9 @@ def remind_person(person_id: int):
             flash(f"{person.name} has no training left to do in this review cycle, so no "
                   "reminder was sent.", "info")
         else:
-            sent, failed = _send_reminders(cycle, found, db.session.get(Person, current_user.id))
-            _flash_sent(sent, failed, "")
+            sent, failed, logged_only = _send_reminders(
+                cycle, found, db.session.get(Person, current_user.id))
+            _flash_sent(sent, failed, logged_only, "")
     return redirect(url_for("hr.person", person_id=person.id))
 
 
@@ -304,8 +313,10 @@ def remind_school(school_id: int):
             flash(f"Everyone at {school.name} has completed their training; no reminders "
                   "were sent.", "info")
         else:
-            sent, failed = _send_reminders(cycle, rows, db.session.get(Person, current_user.id))
-            _flash_sent(sent, failed, f" at {school.name} who had not completed their training")
+            sent, failed, logged_only = _send_reminders(
+                cycle, rows, db.session.get(Person, current_user.id))
+            _flash_sent(sent, failed, logged_only,
+                        f" at {school.name} who had not completed their training")
     back = request.form.get("back")
     if back == "people":
         return redirect(url_for("hr.people", school=school_id, status="incomplete"))

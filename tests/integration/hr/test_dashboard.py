@@ -199,8 +199,8 @@ def test_person_page_shows_attempts_certificates_and_reminders(app, db, cycle, t
     assert sorted(r[:3] for r in attempts[1:]) == [["Approval", "Current", "1"],
                                                    ["Friends", "Current", "1"]]
     assert any("3 of 5 (60%)" in cell for row in attempts for cell in row)
-    reminders = table(page, "Reminders emailed to Bob Baker")
-    assert reminders[1][1:] == ["30 days before", "Daily reminder job"]
+    reminders = table(page, "Reminders to Bob Baker")
+    assert reminders[1][1:] == ["30 days before", "Daily reminder job", "Yes"]
     alice = client.get(f"/hr/people/{trust['a1'].id}").get_data(as_text=True)
     assert "/certificates/TESTCODE" in alice
     gus = table(client.get(f"/hr/people/{trust['b1'].id}"), "Attempts by Gus Gray")
