@@ -209,7 +209,13 @@ def people_import(file: Path, deactivate_leavers: bool, yes: bool) -> None:
         click.echo(f"change  line {change.row.line}: {change.row.name} <{change.row.email}>: "
                    + "; ".join(change.what))
     for leaver in plan.leavers:
-        click.echo(f"leaver  {leaver.name} <{leaver.email}>, {leaver.school_name}")
+        click.echo(f"leaver  {leaver.name} <{leaver.email}>, {leaver.school_name}"
+                   + (" (" + ", ".join(sorted(r.value for r in leaver.key_roles)) + ")"
+                      if leaver.key_roles else ""))
+    impact = plan.leaver_impact
+    for school in impact.schools:
+        click.echo(f"Deactivates {school.leavers} of {school.active} active people at "
+                   f"{school.school_name} ({school.percent}%).")
     click.echo(f"Preview: {plan.summary()}.")
     if not plan.has_work:
         click.echo("Nothing to do.")
@@ -251,21 +257,27 @@ def reminders_send(dry_run: bool) -> None:
                        f"{r.person.school_name}")
         click.echo(f"{len(due)} reminder(s) due; none sent (dry run).")
         return
-    kept = reminders.record(db.session, cycle, due, utcnow())
+    settings = MailSettings.from_config(current_app.config)
+    logged_only = not settings.configured
+    kept = reminders.record(db.session, cycle, due, utcnow(), logged_only=logged_only)
     if kept:
         _audit("reminders-sent", f"cycle:{cycle.id}", people=[r.person.id for r in kept],
-               kinds=sorted({r.kind for r in kept}))
+               kinds=sorted({r.kind for r in kept}), logged_only=logged_only)
     db.session.commit()
     sent, failed = reminders.deliver(
-        MailSettings.from_config(current_app.config), kept, cycle, content, today,
+        settings, kept, cycle, content, today,
         current_app.config["TRUST_NAME"], current_app.config["BASE_URL"])
     if failed:
         reminders.forget(db.session, [r.log_id for r, _ in failed])
         db.session.commit()
     stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S")
+    verb = "logged" if logged_only else "sent  "
     for r in sent:
-        click.echo(f"{stamp} sent   {r.kind:8} {r.person.name} <{r.person.email}>, "
+        click.echo(f"{stamp} {verb} {r.kind:8} {r.person.name} <{r.person.email}>, "
                    f"{r.person.school_name}")
+    if logged_only and sent:
+        click.echo(f"{stamp} No mail server is set up (ELEARN_MAIL_SERVER): these reminders "
+                   "were written to the log, not emailed.")
     for r, why in failed:
         click.echo(f"{stamp} FAILED {r.kind:8} {r.person.name} <{r.person.email}>: {why}",
                    err=True)

@@ -20,6 +20,11 @@ class MailSettings:
     use_ssl: bool
     sender: str
 
+    @property
+    def configured(self) -> bool:
+        """Whether emails are really sent; without a server they are only logged."""
+        return bool(self.server)
+
     @classmethod
     def from_config(cls, config) -> MailSettings:
         return cls(config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USERNAME"],
@@ -39,7 +44,7 @@ def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage
 def send(settings: MailSettings, to: str, subject: str, body: str) -> None:
     """Send one message; with no server configured (development) it is written to the log."""
     message = build_message(settings.sender, to, subject, body)
-    if not settings.server:
+    if not settings.configured:
         log.warning("No ELEARN_MAIL_SERVER set; this email was not sent:\n%s", message)
         return
     smtp_class = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP

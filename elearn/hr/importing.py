@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from elearn.models import Person, Role, School
@@ -34,6 +34,11 @@ HEADER_ALIASES = {"role": "roles", "job title": "job_title", "jobtitle": "job_ti
 IMPORTABLE_ROLES = frozenset({Role.STAFF, Role.GOVERNOR, Role.LEADER})
 MAX_BYTES = 10 * 1024 * 1024
 _CHUNK = 500
+# Deactivating more than this share of a school's active people, or anyone holding one of
+# these roles, needs an extra, explicit confirmation: a one-row file with "Deactivate
+# leavers" ticked would otherwise empty a school in one click.
+LEAVER_SHARE_LIMIT_PERCENT = 20
+KEY_ROLES = frozenset({Role.LEADER, Role.HR, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,61 @@ class Leaver:
     name: str
     email: str
     school_name: str
+    roles: frozenset[Role] = frozenset()
+
+    @property
+    def key_roles(self) -> frozenset[Role]:
+        return self.roles & KEY_ROLES
+
+
+@dataclass(frozen=True)
+class SchoolLeavers:
+    """How many of a school's active people an import would deactivate."""
+
+    school_name: str
+    leavers: int
+    active: int
+
+    @property
+    def percent(self) -> int:
+        return round(self.leavers * 100 / self.active) if self.active else 0
+
+    @property
+    def over_limit(self) -> bool:
+        return leaver_share_over_limit(self.leavers, self.active)
+
+
+def leaver_share_over_limit(leavers: int, active: int) -> bool:
+    """More than LEAVER_SHARE_LIMIT_PERCENT of a school's active people (integers: 1 of 5
+    is exactly 20%, not over)."""
+    return leavers * 100 > LEAVER_SHARE_LIMIT_PERCENT * active
+
+
+@dataclass(frozen=True)
+class LeaverImpact:
+    """What deactivating the plan's leavers means, school by school."""
+
+    schools: tuple[SchoolLeavers, ...]
+    key_people: tuple[Leaver, ...]  # head teachers, DSLs, HR or administrators
+
+    @property
+    def total(self) -> int:
+        return sum(s.leavers for s in self.schools)
+
+    @property
+    def needs_extra_confirmation(self) -> bool:
+        return bool(self.key_people) or any(s.over_limit for s in self.schools)
+
+
+def leaver_impact(leavers: Sequence[Leaver], active_by_school: dict[str, int]) -> LeaverImpact:
+    """The leavers counted against each school's active people (before the import), and
+    those among them holding a key role. Schools without leavers are left out."""
+    counts: dict[str, int] = {}
+    for leaver in leavers:
+        counts[leaver.school_name] = counts.get(leaver.school_name, 0) + 1
+    schools = tuple(SchoolLeavers(name, n, max(active_by_school.get(name, 0), n))
+                    for name, n in sorted(counts.items()))
+    return LeaverImpact(schools, tuple(x for x in leavers if x.key_roles))
 
 
 @dataclass
@@ -81,6 +141,11 @@ class ImportPlan:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     schools: list[str] = field(default_factory=list)
+    active_by_school: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def leaver_impact(self) -> LeaverImpact:
+        return leaver_impact(self.leavers, self.active_by_school)
 
     @property
     def ok(self) -> bool:
@@ -120,7 +185,23 @@ def _header_key(raw: str) -> str:
 
 
 def split_roles(raw: str) -> list[str]:
+    """The roles of one cell. ";" is the separator to use; a comma also works when the
+    value is quoted ("staff, leader"), as a spreadsheet saves it, so such files still import.
+    An unquoted comma starts a new column."""
     return [part for part in re.split(r"[;,]", raw) if part.strip()]
+
+
+SEMICOLON_FILE = ("This file uses semicolons between columns; save it as CSV with commas "
+                  "(in Excel: CSV UTF-8).")
+
+
+def uses_semicolons(header: Sequence[str]) -> bool:
+    """Whether a header read with commas is really the columns separated by semicolons, as
+    spreadsheets set to some European regions save "CSV". Such files are refused, not
+    guessed at: ";" also separates roles, so an unquoted "staff;leader" in them would be
+    read as two columns."""
+    keys = {_header_key(part) for cell in header for part in cell.split(";")}
+    return any(";" in cell for cell in header) and all(c in keys for c in REQUIRED)
 
 
 def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], bool, list[RowError]]:
@@ -135,6 +216,8 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], bool, list[R
         return [], False, [RowError(1, f"The header cannot be read as CSV: {exc}.")]
     keys = [_header_key(h) for h in header]
     missing = [c for c in REQUIRED if c not in keys]
+    if missing and uses_semicolons(header):
+        return [], False, [RowError(1, SEMICOLON_FILE)]
     if missing:
         return [], False, [RowError(1, "The first line must name the columns name, email, "
                                        "school, roles (and optionally job_title); missing: "
@@ -283,7 +366,13 @@ def plan_import(session: Session, text: str, school_ids: set[int] | None,
                     or person.has_role(Role.HR, Role.ADMIN)):
                 continue
             plan.leavers.append(Leaver(person.id, person.name, person.email,
-                                       school_names[person.school_id]))
+                                       school_names[person.school_id],
+                                       frozenset(person.roles)))
+        plan.active_by_school = {
+            school_names[school_id]: n for school_id, n in session.execute(
+                select(Person.school_id, func.count()).where(
+                    Person.school_id.in_(file_school_ids), Person.active.is_(True))
+                .group_by(Person.school_id))}
     plan.errors.sort(key=lambda e: e.line or 0)
     if not plan.ok:
         plan.adds, plan.changes, plan.leavers, plan.unchanged = [], [], [], 0

@@ -76,13 +76,15 @@ def due_reminders(session: Session, content: Content, cycle: ReviewCycle,
 
 
 def record(session: Session, cycle: ReviewCycle, reminders: Iterable[Reminder],
-           now: datetime, by_id: int | None = None) -> list[Reminder]:
+           now: datetime, by_id: int | None = None,
+           logged_only: bool = False) -> list[Reminder]:
     """Log each reminder before it is sent; one the database already holds (another run got
-    there first) is dropped. Returns those to send, each with its log id."""
+    there first) is dropped. Returns those to send, each with its log id. `logged_only`:
+    no mail server is set up, so the emails will only be written to the server's log."""
     kept = []
     for reminder in reminders:
         log = ReminderLog(person_id=reminder.person.id, cycle_id=cycle.id, kind=reminder.kind,
-                          sent_at=now, sent_by_id=by_id)
+                          sent_at=now, sent_by_id=by_id, logged_only=logged_only)
         try:
             with session.begin_nested():
                 session.add(log)

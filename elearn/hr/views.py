@@ -168,7 +168,7 @@ def people():
 
 
 EXPORT_FORMATS = {
-    "csv": (exports.to_csv, "text/csv; charset=utf-8"),
+    "csv": (exports.to_csv, "text/csv"),  # Flask adds "; charset=utf-8" to text types
     "xlsx": (exports.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 
@@ -176,14 +176,17 @@ EXPORT_FORMATS = {
 def _export(kind: str) -> Response:
     """The filtered people list as a file, audited with its filters; never cached."""
     cycle = current_cycle(db.session) or abort(404)
-    rows = _filtered_rows(cycle)[0]
+    rows, schools, people_filter = _filtered_rows(cycle)[:3]
     audit("export-people", None, format=kind, rows=len(rows),
           filters={k: v for k, v in request.args.items() if v})
     db.session.commit()
     write, mimetype = EXPORT_FORMATS[kind]
     response = Response(write(rows, content()), mimetype=mimetype)
-    response.headers["Content-Disposition"] = \
-        f'attachment; filename="training-completion-{cycle.review_date}-{date.today()}.{kind}"'
+    # Named after the school filtered on, or the viewer's only school; otherwise the Trust.
+    place = dict(schools).get(people_filter.school_id) if people_filter.school_id \
+        else (schools[0][1] if len(schools) == 1 else None)
+    filename = exports.export_filename(kind, place, cycle.review_date, date.today())
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -235,29 +238,37 @@ def person(person_id: int):
 # Reminders sent by hand -----------------------------------------------------------------
 
 
-def _send_reminders(cycle, rows, by: Person) -> tuple[int, list[str]]:
-    """Log a manual reminder for each row, commit, then email; failures leave the log."""
+def _send_reminders(cycle, rows, by: Person) -> tuple[int, list[str], bool]:
+    """Log a manual reminder for each row, commit, then email; failures leave the log.
+    Returns how many went, the names it failed for, and whether they were only written to
+    the server's log (no mail server set up)."""
     today = date.today()
+    settings = MailSettings.from_config(current_app.config)
+    logged_only = not settings.configured
     kept = reminder_rules.record(
-        db.session, cycle, [reminder_rules.Reminder(r, MANUAL) for r in rows], utcnow(), by.id)
+        db.session, cycle, [reminder_rules.Reminder(r, MANUAL) for r in rows], utcnow(), by.id,
+        logged_only=logged_only)
     audit("reminders-sent", f"cycle:{cycle.id}", kind=MANUAL,
-          people=[r.person.id for r in kept])
+          people=[r.person.id for r in kept], logged_only=logged_only)
     db.session.commit()
     sent, failed = reminder_rules.deliver(
-        MailSettings.from_config(current_app.config), kept, cycle, content(), today,
+        settings, kept, cycle, content(), today,
         current_app.config["TRUST_NAME"], current_app.config["BASE_URL"])
     if failed:
         reminder_rules.forget(db.session, [r.log_id for r, _ in failed])
         db.session.commit()
         for reminder, why in failed:
             current_app.logger.warning("reminder to %s failed: %s", reminder.person.email, why)
-    return len(sent), [r.person.name for r, _ in failed]
+    return len(sent), [r.person.name for r, _ in failed], logged_only
 
 
-def _flash_sent(sent: int, failed: list[str], where: str) -> None:
-    if sent:
-        flash(f"Reminder sent to {sent} {'person' if sent == 1 else 'people'}{where}.",
-              "success")
+def _flash_sent(sent: int, failed: list[str], logged_only: bool, where: str) -> None:
+    people = f"{sent} {'person' if sent == 1 else 'people'}{where}"
+    if sent and logged_only:
+        flash(f"Not sent: no mail server is set up, so the reminder to {people} was written "
+              "to the server log instead of being emailed. Nobody received it.", "error")
+    elif sent:
+        flash(f"Reminder sent to {people}.", "success")
     if failed:
         flash("The reminder could not be emailed to " + ", ".join(failed) + ". The mail "
               "server did not accept it; try again later.", "error")
@@ -276,8 +287,9 @@ def remind_person(person_id: int):
             flash(f"{person.name} has no training left to do in this review cycle, so no "
                   "reminder was sent.", "info")
         else:
-            sent, failed = _send_reminders(cycle, found, db.session.get(Person, current_user.id))
-            _flash_sent(sent, failed, "")
+            sent, failed, logged_only = _send_reminders(
+                cycle, found, db.session.get(Person, current_user.id))
+            _flash_sent(sent, failed, logged_only, "")
     return redirect(url_for("hr.person", person_id=person.id))
 
 
@@ -301,8 +313,10 @@ def remind_school(school_id: int):
             flash(f"Everyone at {school.name} has completed their training; no reminders "
                   "were sent.", "info")
         else:
-            sent, failed = _send_reminders(cycle, rows, db.session.get(Person, current_user.id))
-            _flash_sent(sent, failed, f" at {school.name} who had not completed their training")
+            sent, failed, logged_only = _send_reminders(
+                cycle, rows, db.session.get(Person, current_user.id))
+            _flash_sent(sent, failed, logged_only,
+                        f" at {school.name} who had not completed their training")
     back = request.form.get("back")
     if back == "people":
         return redirect(url_for("hr.people", school=school_id, status="incomplete"))
@@ -363,8 +377,13 @@ def import_preview(upload_id: int):
     upload = _upload(upload_id)
     plan = None if upload.applied_at else _plan_for(upload)
     form = ConfirmImportForm(digest=plan.digest() if plan else "")
-    return render_template("hr/import_preview.html", upload=upload, plan=plan, form=form,
+    return _render_preview(upload=upload, plan=plan, form=form,
                            expired=_expired(upload))
+
+
+def _render_preview(**context) -> str:
+    return render_template("hr/import_preview.html",
+                           leaver_limit=importing.LEAVER_SHARE_LIMIT_PERCENT, **context)
 
 
 def _expired(upload: StaffImport) -> bool:
@@ -383,9 +402,17 @@ def import_confirm(upload_id: int):
     if not plan.ok or plan.digest() != form.digest.data:
         flash("The people records changed since this preview was made. Check the preview "
               "again before confirming.", "error")
-        return render_template("hr/import_preview.html", upload=upload, plan=plan,
+        return _render_preview(upload=upload, plan=plan,
                                form=ConfirmImportForm(digest=plan.digest()),
                                expired=False), 409
+    impact = plan.leaver_impact
+    if impact.needs_extra_confirmation and not form.understand_leavers.data:
+        form.understand_leavers.errors = [
+            f"Tick the box to confirm you understand {impact.total} "
+            f"{'person' if impact.total == 1 else 'people'} will be deactivated, or cancel "
+            "and upload the file without \u201cDeactivate leavers\u201d ticked."]
+        return _render_preview(upload=upload, plan=plan, form=form,
+                               expired=False), 422
     added = importing.apply_import(db.session, plan)
     upload.applied_at = utcnow()
     upload.summary = (f"{len(plan.adds)} added, {len(plan.changes)} changed, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearn.models.base import Base, UTCDateTime, utcnow
@@ -34,3 +34,6 @@ class ReminderLog(Base):
     kind: Mapped[str] = mapped_column(String(20))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # True when no mail server was set up: the email was only written to the server's log,
+    # never sent, and the person's page says so.
+    logged_only: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -77,8 +77,12 @@ def _cycle_page(review_form: ReviewForm | None = None, revoke_form: RevokeForm |
     schools = [s for s in db.session.scalars(select(School).order_by(School.is_central,
                                                                      School.name))
                if scope is None or s.id in scope]
+    certificate_counts = dict(db.session.execute(
+        select(Person.school_id, func.count()).select_from(Certificate)
+        .join(Person, Person.id == Certificate.person_id)
+        .where(Certificate.cycle_id == cycle.id).group_by(Person.school_id)).all()) if cycle else {}
     return render_template(
-        "reviews/cycle.html", cycle=cycle,
+        "reviews/cycle.html", cycle=cycle, certificate_counts=certificate_counts,
         deadline=deadline(cycle, date.today()) if cycle else None,
         schools=schools, review_form=review_form or _review_form(),
         revoke_form=revoke_form or RevokeForm(),
@@ -161,10 +165,14 @@ def policy_changes():
 @roles_required(Role.HR)
 def school_certificates(school_id: int):
     school, cycle = school_and_cycle_or_404(school_id)
-    certificates = db.session.scalars(
+    certificates = list(db.session.scalars(
         select(Certificate).join(Person, Person.id == Certificate.person_id)
         .where(Person.school_id == school_id, Certificate.cycle_id == cycle.id)
-        .order_by(Certificate.holder_name))
+        .order_by(Certificate.holder_name)))
+    if not certificates:  # an empty ZIP looks like a broken download
+        flash(f"No certificates yet: nobody at {school.name} has completed a track in this "
+              "review cycle, so there is nothing to download.", "info")
+        return redirect(url_for("reviews.cycle_page", _anchor="certificates"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for c in certificates:

@@ -281,8 +281,20 @@ def test_hr_downloads_a_zip_of_a_schools_certificates(app, completed, db, make_p
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     [name] = archive.namelist()
     assert archive.read(name) == db.session.query(Certificate).one().pdf
-    empty = hr.get(f"/hr/schools/{schools['b'].id}/certificates.zip")
-    assert zipfile.ZipFile(io.BytesIO(empty.data)).namelist() == []
+
+
+def test_a_school_without_certificates_is_offered_no_zip(app, completed, make_person,
+                                                        schools):
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    page = hr.get("/hr/cycle").get_data(as_text=True)
+    assert f"/hr/schools/{schools['a'].id}/certificates.zip" in page
+    assert f"/hr/schools/{schools['b'].id}/certificates.zip" not in page
+    assert "School B: no certificates yet" in page
+    empty = hr.get(f"/hr/schools/{schools['b'].id}/certificates.zip", follow_redirects=True)
+    assert empty.mimetype == "text/html"
+    assert "No certificates yet: nobody at School B has completed a track" in \
+        empty.get_data(as_text=True)
 
 
 def test_school_hr_cannot_download_another_schools_zip(app, completed, make_person, schools):

@@ -213,8 +213,8 @@ def test_person_page_shows_attempts_certificates_and_reminders(app, db, cycle, t
     assert sorted(r[:3] for r in attempts[1:]) == [["Approval", "Current", "1"],
                                                    ["Friends", "Current", "1"]]
     assert any("3 of 5 (60%)" in cell for row in attempts for cell in row)
-    reminders = table(page, "Reminders emailed to Bob Baker")
-    assert reminders[1][1:] == ["30 days before", "Daily reminder job"]
+    reminders = table(page, "Reminders to Bob Baker")
+    assert reminders[1][1:] == ["30 days before", "Daily reminder job", "Yes"]
     alice = client.get(f"/hr/people/{trust['a1'].id}").get_data(as_text=True)
     assert "/certificates/TESTCODE" in alice
     gus = table(client.get(f"/hr/people/{trust['b1'].id}"), "Attempts by Gus Gray")
@@ -241,7 +241,49 @@ def test_xlsx_export_holds_exactly_the_filtered_people(app, trust):
                                           "Eve Earl"]
     alice = values[1]
     assert alice[6] == "complete" and alice[7] == "no"
-    assert alice[9] == 100 and alice[10].startswith("TESTCODE")
+    assert alice[9] == 100 and alice[10].startswith("TEST-CODE-")
+
+
+def test_csv_export_states_its_charset_once(app, trust):
+    response = _client(app, trust["hr"]).get("/hr/people.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_exports_are_named_after_the_school_the_cycle_and_the_day(app, cycle, trust):
+    client = _client(app, trust["hr"])
+    school_a = trust["a1"].school_id
+    stamp = f"cycle-to-{cycle.review_date.isoformat()}-on-{date.today().isoformat()}"
+    response = client.get(f"/hr/people.xlsx?school={school_a}")
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="training-completion-school-a-{stamp}.xlsx"'
+    assert client.get("/hr/people.csv").headers["Content-Disposition"] == \
+        f'attachment; filename="training-completion-trust-{stamp}.csv"'
+    head = _client(app, trust["b2"])  # a head teacher sees their own school only
+    assert f"training-completion-school-b-{stamp}.csv" in head.get(
+        "/hr/people.csv").headers["Content-Disposition"]
+
+
+def test_xlsx_export_has_a_frozen_filtered_header_widths_and_date_cells(app, db, trust):
+    from datetime import datetime
+
+    from elearn.models import Certificate
+
+    client = _client(app, trust["hr"])
+    sheet = load_workbook(io.BytesIO(client.get("/hr/people.xlsx?sort=name").data)).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:K{sheet.max_row}" and sheet.max_row == 8
+    widths = {col: sheet.column_dimensions[col].width for col in "ABFK"}
+    assert all(w >= 20 for w in widths.values()), widths
+    header = [c.value for c in sheet[1]]
+    alice = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    assert alice["Name"].value == "Alice Able"
+    last = alice["Last activity"]
+    assert last.is_date and isinstance(last.value, datetime)
+    assert last.number_format == "yyyy-mm-dd hh:mm"
+    code = db.session.query(Certificate).filter_by(person_id=trust["a1"].id).one().code
+    assert alice["Certificates"].value == f"{code[:4]}-{code[4:8]}-{code[8:]}"
+    cara = {h: c.value for h, c in zip(header, sheet[4], strict=True)}
+    assert cara["Name"] == "Cara Cole" and cara["Last activity"] is None
 
 
 def test_exports_never_hold_a_formula(app, db, make_person, trust):

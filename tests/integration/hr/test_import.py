@@ -36,12 +36,14 @@ def _upload(client, text: str | bytes, leavers: bool = False):
     return client.post("/hr/import", data=data, content_type="multipart/form-data")
 
 
-def _confirm(client, response):
+def _confirm(client, response, understand: bool = False):
     preview = client.get(response.headers["Location"])
     digest = re.search(r'name="digest" type="hidden" value="([0-9a-f]+)"',
                        preview.get_data(as_text=True)).group(1)
-    return client.post(response.headers["Location"], data={
-        "csrf_token": csrf_token(preview), "digest": digest})
+    data = {"csrf_token": csrf_token(preview), "digest": digest}
+    if understand:
+        data["understand_leavers"] = "y"
+    return client.post(response.headers["Location"], data=data)
 
 
 def _emails(db):
@@ -144,7 +146,7 @@ def test_leavers_are_deactivated_and_signed_out_only_when_asked(app, hr, db, mak
     preview = hr.get(response.headers["Location"]).get_data(as_text=True)
     assert "Gone Away" in preview and "stays@example.org" not in preview
     assert "schoolhr@example.org" not in preview  # HR is never a leaver
-    _confirm(hr, response)
+    _confirm(hr, response, understand=True)  # 1 of the school's 2 active people
     db.session.expire_all()
     assert db.session.get(Person, leaver.id).active is False
     assert db.session.get(Person, other_school.id).active is True
@@ -212,3 +214,100 @@ def test_cli_import_with_errors_lists_them_and_exits_non_zero(runner, db, school
     assert result.exit_code != 0
     assert "Line 2: 'bad' is not a valid email address" in result.output
     assert db.session.query(Person).count() == 0
+
+
+def _school_of(make_person, staff: int, leaders: tuple[str, ...] = ()) -> list:
+    people = [make_person(Role.STAFF, Role.LEADER, name=name) for name in leaders]
+    people += [make_person(Role.STAFF) for _ in range(staff)]
+    return people
+
+
+def _one_row(person) -> str:
+    return f"name,email,school,roles\n{person.name},{person.email},School A,staff\n"
+
+
+def _text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+def test_the_preview_shows_the_share_of_the_school_and_the_key_people_deactivated(
+        hr, make_person, schools):
+    people = _school_of(make_person, 11, leaders=("Kai Ward",))
+    response = _upload(hr, _one_row(people[-1]), leavers=True)
+    preview = hr.get(response.headers["Location"])
+    text = _text(preview)
+    assert "Warning: 11 people will be deactivated" in text
+    assert "11 of 12 people at School A (92% of the school's active people)" in text
+    assert "Kai Ward" in text and "Head teacher or DSL" in text
+    html = preview.get_data(as_text=True)
+    assert 'class="button button-danger">Confirm and deactivate 11 people' in html
+    assert "I understand 11 people will be deactivated and signed out, including 1 with a " \
+           "key role" in text
+
+
+def test_confirming_a_large_deactivation_without_the_tick_is_refused_and_changes_nothing(
+        hr, db, make_person, schools, mail_server):
+    people = _school_of(make_person, 12)
+    response = _upload(hr, _one_row(people[0]), leavers=True)
+    refused = _confirm(hr, response)
+    assert refused.status_code == 422
+    assert "Tick the box to confirm you understand 11 people will be deactivated" in \
+        refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert all(p.active for p in db.session.query(Person))
+    assert db.session.get(StaffImport, int(response.headers["Location"].rsplit("/", 1)[1])
+                          ).applied_at is None
+
+
+def test_confirming_a_large_deactivation_with_the_tick_deactivates(hr, db, make_person,
+                                                                    schools, mail_server):
+    people = _school_of(make_person, 12)
+    done = _confirm(hr, _upload(hr, _one_row(people[0]), leavers=True), understand=True)
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert [p.active for p in people] == [True] + [False] * 11
+
+
+def test_any_head_teacher_among_few_leavers_needs_the_tick(hr, db, make_person, schools):
+    people = _school_of(make_person, 19, leaders=("Kai Ward",))
+    rows = "".join(f"{p.name},{p.email},School A,staff\n" for p in people[1:])
+    response = _upload(hr, "name,email,school,roles\n" + rows, leavers=True)
+    assert _confirm(hr, response).status_code == 422  # 1 of 20 people, but the head
+    db.session.expire_all()
+    assert db.session.get(Person, people[0].id).active
+
+
+def test_a_small_share_of_ordinary_leavers_is_confirmed_without_the_tick(
+        hr, db, make_person, schools, mail_server):
+    people = _school_of(make_person, 10)
+    rows = "".join(f"{p.name},{p.email},School A,staff\n" for p in people[1:])
+    response = _upload(hr, "name,email,school,roles\n" + rows, leavers=True)
+    preview = _text(hr.get(response.headers["Location"]))
+    assert "1 of 10 people at School A (10%" in preview
+    assert "No head teacher, DSL or HR person is among them" in preview
+    assert "I understand" not in preview
+    assert _confirm(hr, response).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Person, people[0].id).active is False
+
+
+def test_a_preview_without_leavers_keeps_the_usual_button(hr, schools):
+    html = hr.get(_upload(hr, GOOD).headers["Location"]).get_data(as_text=True)
+    assert 'class="button">Confirm: add 3, change 0, deactivate 0' in html
+    assert "button-danger" not in html
+
+
+def test_the_help_says_roles_are_separated_by_semicolons_only(hr):
+    text = _text(hr.get("/hr/import"))
+    assert "several separated by ;, for example staff;leader" in text
+    assert "; or ," not in text
+
+
+def test_a_file_with_semicolons_between_columns_gets_a_specific_error(hr, db, schools):
+    response = _upload(hr, "name;email;school;roles\nAnn Lee;ann@example.org;School A;staff\n")
+    assert response.status_code == 422
+    text = _text(response)
+    assert "This file uses semicolons between columns; save it as CSV with commas (in " \
+           "Excel: CSV UTF-8)." in text
+    assert "missing" not in text
+    assert db.session.query(StaffImport).count() == 0

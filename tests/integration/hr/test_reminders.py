@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from helpers import csrf_token, sign_in
+from helpers import csrf_token, sign_in, table
 from sqlalchemy.exc import IntegrityError
 
 from elearn.hr import reminders
@@ -188,3 +188,72 @@ def test_school_hr_cannot_remind_another_schools_people(app, db, make_person, tr
     assert client.post(f"/hr/schools/{trust['a3'].school_id}/remind",
                        data=data).status_code == 404
     assert mail_server.messages == []
+
+
+def _text(response) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+def test_without_a_mail_server_reminding_a_person_says_it_was_only_logged(app, db, cycle,
+                                                                          trust):
+    assert not app.config["MAIL_SERVER"]
+    client = _hr(app, trust)
+    page = client.get(f"/hr/people/{trust['a3'].id}")
+    response = client.post(f"/hr/people/{trust['a3'].id}/remind",
+                           data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    text = _text(response)
+    assert "Not sent: no mail server is set up, so the reminder to 1 person was written to " \
+           "the server log instead of being emailed." in text
+    assert "Reminder sent to" not in text
+    reminders_table = table(response, "Reminders to Cara Cole")
+    assert reminders_table[1][1:] == [
+        "Sent by hand", "Ivy HR",
+        "No: written to the server log only, because no mail server was set up"]
+    [log] = db.session.query(ReminderLog).all()
+    assert log.logged_only is True
+
+
+def test_without_a_mail_server_reminding_a_school_says_it_was_only_logged(app, db, cycle,
+                                                                          trust):
+    client = _hr(app, trust)
+    school_a = trust["a1"].school_id
+    page = client.get(f"/hr/people?school={school_a}")
+    response = client.post(f"/hr/schools/{school_a}/remind",
+                           data={"csrf_token": csrf_token(page), "back": "people"},
+                           follow_redirects=True)
+    text = _text(response)
+    assert "Not sent: no mail server is set up, so the reminder to 3 people at School A" in text
+    assert {log.logged_only for log in db.session.query(ReminderLog)} == {True}
+
+
+def test_reminders_emailed_through_a_mail_server_are_recorded_as_emailed(app, db, cycle,
+                                                                         trust, mail_server):
+    client = _hr(app, trust)
+    page = client.get(f"/hr/people/{trust['a3'].id}")
+    response = client.post(f"/hr/people/{trust['a3'].id}/remind",
+                           data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert table(response, "Reminders to Cara Cole")[1][-1] == "Yes"
+    assert [log.logged_only for log in db.session.query(ReminderLog)] == [False]
+
+
+@pytest.mark.parametrize("path", ["/hr/", "/hr/people", "/hr/people/{a3}"])
+def test_hr_pages_say_plainly_when_no_mail_server_is_set_up(app, cycle, trust, path):
+    text = _text(_hr(app, trust).get(path.format(a3=trust["a3"].id)))
+    assert "Emails are not being sent: no mail server is set up" in text
+    assert "Reminders and invitations are written to the server log instead" in text
+
+
+def test_hr_pages_say_nothing_about_mail_when_a_mail_server_is_set_up(app, cycle, trust,
+                                                                      mail_server):
+    assert "Emails are not being sent" not in _text(_hr(app, trust).get("/hr/"))
+
+
+def test_daily_job_without_a_mail_server_says_the_reminders_were_only_logged(runner, db,
+                                                                             cycle, trust):
+    _due_in(db, cycle, 30)
+    output = _send(runner)
+    assert f"logged 30-days  Bob Baker <{trust['a2'].email}>, School A" in output
+    assert "were written to the log, not emailed" in output
+    assert {log.logged_only for log in db.session.query(ReminderLog)} == {True}

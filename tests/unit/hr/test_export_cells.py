@@ -39,6 +39,6 @@ def test_an_empty_file_and_a_header_only_file_are_reported():
     assert "no people" in read_rows("name,email,school,roles\n")[2][0].message
 
 
-def test_roles_may_be_separated_by_semicolons_or_commas():
+def test_roles_may_be_separated_by_semicolons_or_quoted_commas():
     assert [r.strip() for r in split_roles("staff; leader,governor")] == [
         "staff", "leader", "governor"]
