@@ -349,3 +349,14 @@ def test_nav_links_completion_for_hr_and_head_teachers_and_review_cycle_for_admi
     assert 'href="/hr/cycle">Review cycle</a>' in nav(admin)
     assert "/hr/" not in nav(trust["a3"])
     assert _client(app, admin).get("/hr/cycle").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/hr/", "/hr/people", "/hr/import"])
+def test_every_table_scrolls_in_a_named_region_a_keyboard_can_reach(app, trust, path):
+    text = _client(app, trust["hr"]).get(path).get_data(as_text=True)
+    regions = re.findall(r'<div class="table-wrap"([^>]*)>', text)
+    assert regions
+    for attributes in regions:
+        assert 'role="region"' in attributes and 'tabindex="0"' in attributes
+        label = re.search(r'aria-labelledby="([\w-]+)"', attributes).group(1)
+        assert re.search(rf'<caption id="{label}"', text), label
