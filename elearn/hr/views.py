@@ -156,7 +156,9 @@ def people():
     pages = max(1, ceil(len(rows) / PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    school_name = dict(schools).get(people_filter.school_id)
+    # A head teacher sees one school: the heading names it, filtered or not.
+    school_name = dict(schools).get(people_filter.school_id) or (
+        schools[0][1] if len(schools) == 1 else None)
     return render_template(
         "hr/people.html", cycle=cycle, deadline=deadline(cycle, date.today()),
         rows=shown, total=len(rows), first=(page - 1) * PAGE_SIZE + 1, page=page,

@@ -110,8 +110,10 @@ def test_head_teacher_sees_only_their_own_school(app, trust):
     assert page.status_code == 200
     schools = [r[0] for r in table(page, "Completion by school: people")[1:]]
     assert schools == ["School B"]
-    people = table(head.get("/hr/people"), "People and their training")
+    people_page = head.get("/hr/people")
+    people = table(people_page, "People and their training")
     assert [r[0] for r in people[1:]] == ["Gus Gray", "Hal Hunt"]
+    assert "<h1>People: School B</h1>" in people_page.get_data(as_text=True)
     assert "Alice Able" not in head.get("/hr/people.csv").get_data(as_text=True)
 
 
