@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import TypeVar
 
-from sqlalchemy import case, func, null, select
+from sqlalchemy import case, distinct, func, null, select
 from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Track
@@ -55,7 +55,7 @@ STATUS_FILTERS = {
     "overdue": "Overdue",
     "not_acknowledged": "Policy not acknowledged",
 }
-SORT_KEYS = ("name", "school", "status", "activity", "score")
+SORT_KEYS = ("name", "school", "status", "activity", "units", "score")
 
 
 def track_state(completed: bool, started: bool) -> TrackState:
@@ -108,6 +108,12 @@ class PersonCompletion:
     # When they confirmed they have read and understood the cycle's policy version.
     acknowledged_at: datetime | None = None
     carried_over: int = 0  # units passed in the cycle before that count in this one
+    units_passed: int = 0  # in this cycle, by an attempt or carried over
+    units_due: int = 0  # the units of all their tracks
+
+    @property
+    def share_passed(self) -> float:
+        return self.units_passed / self.units_due if self.units_due else 0.0
 
     @property
     def track_ids(self) -> tuple[str, ...]:
@@ -195,16 +201,19 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
 
     started_columns = begun(Attempt.unit_id)
     if not counts_only:
+        passed_units = func.count(distinct(case(
+            (AttemptResult.passed.is_(True), Attempt.unit_id))))
         attempts_query = (
             select(Attempt.person_id, func.max(Attempt.last_activity_at),
-                   func.max(AttemptResult.percent), *started_columns)
+                   func.max(AttemptResult.percent), passed_units, *started_columns)
             .outerjoin(AttemptResult, AttemptResult.attempt_id == Attempt.id))
     else:
-        attempts_query = select(Attempt.person_id, null(), null(), *started_columns)
+        attempts_query = select(Attempt.person_id, null(), null(), null(), *started_columns)
     attempts_query = _scoped(
         attempts_query.where(Attempt.cycle_id == cycle.id).group_by(Attempt.person_id),
         Attempt.person_id, school_ids, person_ids)
     activity: dict[int, tuple] = {}
+    passed: dict[int, int] = {}
     started_sets: dict[tuple, frozenset[str]] = {}
 
     def started_tracks(flags: tuple) -> frozenset[str]:
@@ -215,7 +224,8 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
         return started
 
     for row in conn.execute(attempts_query).all():
-        activity[row[0]] = (row[1], row[2], started_tracks(tuple(row[3:])))
+        activity[row[0]] = (row[1], row[2], started_tracks(tuple(row[4:])))
+        passed[row[0]] = row[3] or 0
 
     # 2b. Units carried over into the cycle by a targeted retraining: those tracks are begun.
     carried_query = _scoped(
@@ -265,15 +275,16 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
             mine = content.tracks_for_roles(set(roles))
             states = tuple((t.id, track_state(t.id in done, t.id in started)) for t in mine)
             status = overall_state(s for _, s in states)
-            verdict = decided[key] = (states, status, tuple(sorted(roles)))
-        states, status, sorted_roles = verdict
+            due = len({u for t in mine for u in t.unit_ids})
+            verdict = decided[key] = (states, status, tuple(sorted(roles)), due)
+        states, status, sorted_roles, due = verdict
         if not states:
             continue  # HR officers and administrators have no training to do
         rows.append(PersonCompletion(
             pid, name, email, school_id, school_names[school_id], job, sorted_roles, states,
             status, late and status is not TrackState.COMPLETE, last, best,
             tuple(certificates[pid]) if pid in certificates else (), acknowledged.get(pid),
-            carried.get(pid, 0)))
+            carried.get(pid, 0), passed.get(pid, 0) + carried.get(pid, 0), due))
     return rows
 
 
@@ -322,6 +333,8 @@ def sort_people(rows: Iterable[PersonCompletion], key: str = "name",
     if key == "status":
         return sorted(by_name, key=lambda r: (not r.overdue, STATE_ORDER[r.status]),
                       reverse=descending)
+    if key == "units":
+        return sorted(by_name, key=lambda r: r.share_passed, reverse=descending)
     if key in ("activity", "score"):
         attr = "last_activity" if key == "activity" else "best_percent"
         present = [r for r in by_name if getattr(r, attr) is not None]

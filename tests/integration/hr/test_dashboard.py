@@ -181,9 +181,13 @@ def test_people_list_filters_by_school_role_track_status_and_name(app, trust):
 
 def test_people_list_sorts_and_marks_the_sorted_column(app, trust):
     client = _client(app, trust["hr"])
-    page = client.get("/hr/people?sort=score&dir=desc")
-    names = [r[0] for r in table(page, "People and their training")[1:]]
-    assert names[:3] == ["Alice Able", "Eve Earl", "Hal Hunt"]  # 100, 100, 90, ...
+    page = client.get("/hr/people?sort=units&dir=desc")
+    rows = table(page, "People and their training")
+    names = [r[0] for r in rows[1:]]
+    assert names[:2] == ["Alice Able", "Eve Earl"]  # every unit passed
+    passed = dict(zip(names, [r[rows[0].index("Units passed")] for r in rows[1:]], strict=True))
+    assert passed["Alice Able"] == "2 of 2" and passed["Eve Earl"] == "1 of 1"
+    assert passed["Bob Baker"] == "0 of 2"  # a failed attempt and one not submitted
     text = page.get_data(as_text=True)
     assert 'aria-sort="descending"' in text and text.count("aria-sort=") == 1
     by_status = [r[0] for r in table(client.get("/hr/people?sort=status"),

@@ -1,5 +1,6 @@
 """Completion states, filters, sorting and summaries: pure rules, no app."""
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 from elearn.content.model import Track
@@ -75,6 +76,13 @@ def test_sorting_puts_people_without_a_value_last_in_both_directions():
     assert [r.id for r in sort_people(rows, "score")] == [2, 3, 1]
     assert [r.id for r in sort_people(rows, "score", descending=True)] == [3, 2, 1]
     assert [r.id for r in sort_people(rows, "name", descending=True)] == [3, 2, 1]
+
+
+def test_sorting_by_units_passed_compares_the_share_of_each_persons_units():
+    rows = [dataclasses.replace(person(1, "Ann"), units_passed=1, units_due=2),
+            dataclasses.replace(person(2, "Bob"), units_passed=2, units_due=12),
+            dataclasses.replace(person(3, "Cy"), units_passed=12, units_due=12)]
+    assert [r.id for r in sort_people(rows, "units", descending=True)] == [3, 1, 2]
 
 
 def test_sorting_by_status_puts_overdue_then_not_started_first():
