@@ -11,6 +11,10 @@ from wtforms.validators import DataRequired
 class LeaverForm(FlaskForm):
     left_on = DateField("Last day at the Trust", validators=[
         DataRequired("Enter the leaver's last day, for example 2026-07-31.")])
+    # Signing someone out for good is not undone by a click: it is confirmed, not assumed.
+    understood = BooleanField(
+        "I understand they will be signed out at once and can no longer sign in",
+        validators=[DataRequired("Tick to confirm you mean to mark this person as a leaver.")])
 
 
 class ImportForm(FlaskForm):

@@ -211,6 +211,10 @@ def person(person_id: int):
     person = db.session.get(Person, person_id)
     if person is None or not _in_scope(person.school_id):
         abort(404)
+    return _person_page(person, LeaverForm())
+
+
+def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
     cycle = current_cycle(db.session)
     row = None
     if cycle is not None:
@@ -232,9 +236,9 @@ def person(person_id: int):
         certificates=my_certificates(db.session, person.id, date.today()),
         reminders=log, senders=senders, kind_labels=reminder_rules.KIND_LABELS,
         remind_form=ActionForm(), role_labels=ROLE_LABELS,
-        leaver_form=LeaverForm() if current_user.has_role(Role.HR)
+        leaver_form=leaver_form if current_user.has_role(Role.HR)
         and person.id != current_user.id and person.erased_at is None else None,
-        retention_days=current_app.config["RETENTION_DAYS"])
+        retention_days=current_app.config["RETENTION_DAYS"]), status
 
 
 # Reminders sent by hand -----------------------------------------------------------------
@@ -457,13 +461,13 @@ def mark_leaver(person_id: int):
         abort(404)
     form = LeaverForm()
     if not form.validate_on_submit():
-        flash("Enter the leaver's last day, for example 2026-07-31.", "error")
-        return redirect(url_for("hr.person", person_id=person.id))
+        return _person_page(person, form, 422)  # the errors beside their fields
     try:
         privacy.mark_leaver(person, form.left_on.data)
     except privacy.PrivacyError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("hr.person", person_id=person.id))
+        db.session.rollback()
+        form.left_on.errors = [str(exc)]
+        return _person_page(person, form, 422)
     audit("leaver-marked", f"person:{person.id}", left_on=form.left_on.data.isoformat())
     db.session.commit()
     days = current_app.config["RETENTION_DAYS"]

@@ -45,12 +45,26 @@ def test_my_data_never_shows_another_persons_data(app, signed_in, make_person, d
     assert other.email not in client.get("/my-data.json").get_data(as_text=True)
 
 
-def _mark_leaver(app, hr_email, person_id, left_on):
+def _mark_leaver(app, hr_email, person_id, left_on, understood=True):
     hr = app.test_client()
     sign_in(hr, hr_email)
     page = hr.get("/hr/")
+    data = {"csrf_token": csrf_token(page), "left_on": left_on.isoformat()}
     return hr.post(f"/hr/people/{person_id}/leaver",
-                   data={"csrf_token": csrf_token(page), "left_on": left_on.isoformat()})
+                   data=data | ({"understood": "y"} if understood else {}))
+
+
+def test_marking_a_leaver_is_confirmed_and_errors_show_beside_their_fields(app, db,
+                                                                           make_person):
+    hr_person = make_person(Role.HR, school="central")
+    leaver = make_person(Role.STAFF)
+    unconfirmed = _mark_leaver(app, hr_person.email, leaver.id, date.today(),
+                               understood=False)
+    assert unconfirmed.status_code == 422
+    page = unconfirmed.get_data(as_text=True)
+    assert '<p class="error-message" id="understood-error">' in page
+    assert "<title>Error: " in page
+    assert db.session.get(Person, leaver.id).active
 
 
 def test_hr_marks_a_leaver_who_can_no_longer_sign_in(app, db, make_person):
