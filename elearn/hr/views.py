@@ -104,7 +104,7 @@ def index():
         # The central team appears only when someone there has training to do.
         summary.schools = [s for s in summary.schools if s.overall.people or len(schools) == 1]
     return render_template(
-        "hr/overview.html", cycle=cycle, summary=summary,
+        "hr/overview.html", cycle=cycle, summary=summary, people_url=url_for("hr.people"),
         deadline=deadline(cycle, date.today()) if cycle else None,
         tracks=content().tracks, trust_wide=scope is None)
 
