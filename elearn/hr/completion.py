@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import TypeVar
 
-from sqlalchemy import case, distinct, func, null, select
+from sqlalchemy import case, func, null, select
 from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Track
@@ -201,8 +201,9 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
 
     started_columns = begun(Attempt.unit_id)
     if not counts_only:
-        passed_units = func.count(distinct(case(
-            (AttemptResult.passed.is_(True), Attempt.unit_id))))
+        # A passed unit cannot be taken again in its cycle (start_attempt refuses), so
+        # counting passing attempts counts units, without a costly COUNT(DISTINCT).
+        passed_units = func.count(case((AttemptResult.passed.is_(True), 1)))
         attempts_query = (
             select(Attempt.person_id, func.max(Attempt.last_activity_at),
                    func.max(AttemptResult.percent), passed_units, *started_columns)
