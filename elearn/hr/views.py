@@ -156,9 +156,7 @@ def people():
     pages = max(1, ceil(len(rows) / PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    # A head teacher sees one school: the heading names it, filtered or not.
-    school_name = dict(schools).get(people_filter.school_id) or (
-        schools[0][1] if len(schools) == 1 else None)
+    school_name = _school_shown(schools, people_filter)
     return render_template(
         "hr/people.html", cycle=cycle, deadline=deadline(cycle, date.today()),
         rows=shown, total=len(rows), first=(page - 1) * PAGE_SIZE + 1, page=page,
@@ -167,6 +165,13 @@ def people():
         track_titles={t.id: t.title for t in content().tracks}, roles=ROLE_FILTERS,
         statuses=STATUS_FILTERS, remind_form=ActionForm(),
         incomplete=sum(r.status is not TrackState.COMPLETE for r in rows))
+
+
+def _school_shown(schools: list[tuple[int, str]], people_filter) -> str | None:
+    """The school a list is about: the one filtered on, or the viewer's only school (a head
+    teacher's, filtered or not); None for several."""
+    return dict(schools).get(people_filter.school_id) or (
+        schools[0][1] if len(schools) == 1 else None)
 
 
 EXPORT_FORMATS = {
@@ -184,10 +189,8 @@ def _export(kind: str) -> Response:
     db.session.commit()
     write, mimetype = EXPORT_FORMATS[kind]
     response = Response(write(rows, content()), mimetype=mimetype)
-    # Named after the school filtered on, or the viewer's only school; otherwise the Trust.
-    place = dict(schools).get(people_filter.school_id) if people_filter.school_id \
-        else (schools[0][1] if len(schools) == 1 else None)
-    filename = exports.export_filename(kind, place, cycle.review_date, date.today())
+    filename = exports.export_filename(kind, _school_shown(schools, people_filter),
+                                       cycle.review_date, date.today())
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
