@@ -9,11 +9,17 @@ from werkzeug.datastructures import MultiDict
 from elearn.content.model import Question, QuestionKind
 
 
+def _position(raw: str) -> int | None:
+    # ASCII digits only: "²" and other Unicode digits pass isdigit() but not int().
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
 def positions_given(shown_order: Sequence[str], form: MultiDict) -> dict[str, int]:
     """The positions the learner chose for an ordering question's steps, even if invalid,
     so that a form sent back with an error keeps every choice."""
-    raw = {option_id: form.get(f"position-{option_id}", "") for option_id in shown_order}
-    return {option_id: int(value) for option_id, value in raw.items() if value.isdigit()}
+    given = {option_id: _position(form.get(f"position-{option_id}", ""))
+             for option_id in shown_order}
+    return {option_id: n for option_id, n in given.items() if n is not None}
 
 
 def response_from_form(question: Question, shown_order: Sequence[str],
@@ -22,10 +28,10 @@ def response_from_form(question: Question, shown_order: Sequence[str],
     if question.kind is QuestionKind.ORDERING:
         positions: dict[str, int] = {}
         for option_id in shown_order:
-            raw = form.get(f"position-{option_id}", "")
-            if not raw.isdigit():
+            position = _position(form.get(f"position-{option_id}", ""))
+            if position is None:
                 return [], "Give every step a position."
-            positions[option_id] = int(raw)
+            positions[option_id] = position
         if sorted(positions.values()) != list(range(1, len(shown_order) + 1)):
             return [], f"Give each step a different position, from 1 to {len(shown_order)}."
         return sorted(positions, key=positions.__getitem__), None
