@@ -111,16 +111,20 @@ def _free_port() -> int:
 SECONDS, ROUNDS = 5, 3
 
 
-def _wrk(url: str, cookie: str | None = None, seconds: int | None = None,
-         headers: tuple[str, ...] = ()) -> float:
-    cmd = ["wrk", "-t2", "-c8", f"-d{seconds or SECONDS}s", url]
-    for header in (f"Cookie: {cookie}",) * bool(cookie) + headers:
-        cmd[1:1] = ["-H", header]
+def _requests_per_second(url: str, *options: str, seconds: int | None = None) -> float:
+    """Run wrk on `url`; its requests per second, or an error if any response failed."""
+    cmd = ["wrk", "-t2", "-c8", f"-d{seconds or SECONDS}s", *options, url]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
+    if "Non-2xx or 3xx responses" in out:
         raise RuntimeError(f"wrk saw failures on {url}:\n{out}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def _wrk(url: str, cookie: str | None = None, seconds: int | None = None,
+         headers: tuple[str, ...] = ()) -> float:
+    options = [option for header in (f"Cookie: {cookie}",) * bool(cookie) + headers
+               for option in ("-H", header)]
+    return _requests_per_second(url, *options, seconds=seconds)
 
 
 def _wait(port: int) -> None:
@@ -141,13 +145,9 @@ def _wrk_post(url: str, cookie: str, body: str) -> float:
         + 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         f'wrk.headers["Cookie"] = "{cookie}"\n')
     try:
-        out = subprocess.run(["wrk", "-t2", "-c8", f"-d{SECONDS}s", "-s", str(script), url],
-                             capture_output=True, text=True, check=True).stdout
+        return _requests_per_second(url, "-s", str(script))
     finally:
         script.unlink()
-    if "Non-2xx or 3xx" in out:
-        raise RuntimeError(f"wrk saw failures on {url}:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
 def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]:

@@ -11,6 +11,11 @@ from sqlalchemy.orm import Session
 from elearn.models import Person, Role, School
 
 
+def people_count(n: int) -> str:
+    """1 person, 3 people: counts of people as pages and messages write them."""
+    return f"{n} {'person' if n == 1 else 'people'}"
+
+
 class PersonError(ValueError):
     """The person cannot be added or changed as asked; the message says why."""
 

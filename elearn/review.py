@@ -185,7 +185,9 @@ class _Trust:
 
 
 def _read_trust(session: Session, content: Content, version: str | None,
-                school_ids: Iterable[int] | None) -> _Trust:
+                school_ids: Iterable[int] | None, with_passes: bool) -> _Trust:
+    """`with_passes`: read the replaced cycle's passes (every attempt passed in it), which
+    only retraining on what changed uses."""
     latest = current_cycle(session)
     new = content.policy_version((version or "").strip() or content.policy.version)
     old = content.policy_version(latest.policy_version) \
@@ -201,7 +203,8 @@ def _read_trust(session: Session, content: Content, version: str | None,
     for pid, sid, school_name, role in session.execute(query):
         people.setdefault(pid, (sid, school_name, set()))[2].add(role)
     return _Trust(latest, old, new, diff_policies(old, new, content) if old else None,
-                  _passes(session, latest.id) if latest is not None else {}, people)
+                  _passes(session, latest.id) if with_passes and latest is not None else {},
+                  people)
 
 
 def _plan(content: Content, trust: _Trust, retraining: Retraining) -> RetrainingPlan:
@@ -238,14 +241,16 @@ def plan_retraining(session: Session, content: Content, version: str | None,
                     ) -> RetrainingPlan:
     """What recording a review of `version` with this choice would make due, per school.
     Reads only: nothing changes until the review is recorded."""
-    return _plan(content, _read_trust(session, content, version, school_ids), retraining)
+    trust = _read_trust(session, content, version, school_ids,
+                        with_passes=retraining is Retraining.CHANGED)
+    return _plan(content, trust, retraining)
 
 
 def plan_each_choice(session: Session, content: Content, version: str | None
                      ) -> dict[Retraining, RetrainingPlan]:
     """The plan under each retraining choice, from one reading of the trust, so HR can
     compare them. Reads only."""
-    trust = _read_trust(session, content, version, None)
+    trust = _read_trust(session, content, version, None, with_passes=True)
     return {choice: _plan(content, trust, choice) for choice in Retraining}
 
 

@@ -15,9 +15,11 @@ from elearn.audit import record as audit_record
 from elearn.certification.codes import display as display_code
 from elearn.certification.render import CertificateRenderer
 from elearn.content import Content
+from elearn.content.model import Track
 from elearn.cycles import long_date
 from elearn.extensions import db, login_manager
 from elearn.models import ROLE_LABELS, Person, Role
+from elearn.people import people_count
 
 
 def content() -> Content:
@@ -107,18 +109,26 @@ def _title_says_error() -> str:
     return ""
 
 
-def has_training() -> bool:
-    """Whether the signed-in person has any track to take (their roles decide)."""
-    return bool(current_user.is_authenticated and content().tracks_for_roles(
-        {r.value for r in current_user.roles}))
+def my_tracks() -> tuple[Track, ...]:
+    """The tracks the signed-in person must take (their roles decide)."""
+    if not current_user.is_authenticated:
+        return ()
+    return content().tracks_for_roles({r.value for r in current_user.roles})
+
+
+def has_my_training_page() -> bool:
+    """HR officers with no track of their own have no "My training": / sends them to the
+    completion overview, and the navigation leaves the link out."""
+    return bool(my_tracks()) or not current_user.has_role(Role.HR)
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["title_says_error"] = _title_says_error
-    app.jinja_env.globals["has_training"] = has_training
+    app.jinja_env.globals["has_my_training_page"] = has_my_training_page
     app.jinja_env.globals["STATE_LABELS"] = STATE_LABELS
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["people"] = people_count
     # "My data" holds ISO strings (the same values as its JSON download); people read dates.
     app.jinja_env.filters["long_iso_date"] = lambda iso: long_date(
         datetime.fromisoformat(iso)) if iso else ""

@@ -177,6 +177,14 @@ def cycle(db):
 
 
 @pytest.fixture
+def trust_hr(app, make_person):
+    """A client signed in as an HR officer of the Trust's central team (every school)."""
+    hr = app.test_client()
+    sign_in(hr, make_person(Role.HR, school="central").email)
+    return hr
+
+
+@pytest.fixture
 def signed_in(client, make_person):
     """A client signed in as a new member of staff; returns (client, person)."""
     def make(*roles: Role, **kwargs):

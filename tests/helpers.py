@@ -144,6 +144,11 @@ class _Tables(HTMLParser):
             self._cell.append(data)
 
 
+def page_text(response) -> str:
+    """The page's text without its tags, spaces collapsed: what a sentence check reads."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
 def table(response, caption: str) -> list[list[str]]:
     """The rows (visible cell texts) of the table whose caption
     contains `caption`."""

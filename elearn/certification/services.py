@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -157,6 +157,14 @@ class CertificateRow:
     valid_until: date
     status: CertificateStatus
     replaced_on: date | None = None
+
+
+def certificates_per_school(session: Session, cycle_id: int) -> dict[int, int]:
+    """School id -> how many certificates its people were issued in the cycle."""
+    return dict(session.execute(
+        select(Person.school_id, func.count()).select_from(Certificate)
+        .join(Person, Person.id == Certificate.person_id)
+        .where(Certificate.cycle_id == cycle_id).group_by(Person.school_id)).all())
 
 
 def my_certificates(session: Session, person_id: int, today: date) -> list[CertificateRow]:

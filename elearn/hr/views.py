@@ -61,7 +61,7 @@ from elearn.models import (
     StaffImport,
     utcnow,
 )
-from elearn.people import PersonError
+from elearn.people import PersonError, people_count
 from elearn.quiz.attempts import carried_over
 from elearn.web import audit, content
 
@@ -272,7 +272,7 @@ def _send_reminders(cycle, rows, by: Person) -> tuple[int, list[str], bool]:
 
 
 def _flash_sent(sent: int, failed: list[str], logged_only: bool, where: str) -> None:
-    people = f"{sent} {'person' if sent == 1 else 'people'}{where}"
+    people = people_count(sent) + where
     if sent and logged_only:
         flash(f"Not sent: no mail server is set up, so the reminder to {people} was written "
               "to the server log instead of being emailed. Nobody received it.", "error")
@@ -417,8 +417,8 @@ def import_confirm(upload_id: int):
     impact = plan.leaver_impact
     if impact.needs_extra_confirmation and not form.understand_leavers.data:
         form.understand_leavers.errors = [
-            f"Tick the box to confirm you understand {impact.total} "
-            f"{'person' if impact.total == 1 else 'people'} will be deactivated, or cancel "
+            f"Tick the box to confirm you understand {people_count(impact.total)} will be "
+            "deactivated, or cancel "
             "and upload the file without \u201cDeactivate leavers\u201d ticked."]
         return _render_preview(upload=upload, plan=plan, form=form,
                                expired=False), 422
@@ -434,9 +434,9 @@ def import_confirm(upload_id: int):
               via=f"import:{upload.id}")
     db.session.commit()
     failed = _invite(added)
-    flash(f"Import done: {upload.summary} Invitations were emailed to "
-          f"{len(added) - len(failed)} new {'person' if len(added) == 1 else 'people'}.",
-          "success")
+    invited = len(added) - len(failed)
+    flash(f"Import done: {upload.summary} Invitations were emailed to {invited} new "
+          f"{'person' if invited == 1 else 'people'}.", "success")
     if failed:
         flash("The invitation could not be emailed to " + ", ".join(failed) + ".", "error")
     return redirect(url_for("hr.import_preview", upload_id=upload.id))

@@ -13,11 +13,11 @@ from elearn.content.versions import units_to_retrain
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
 from elearn.learner.forms import AcknowledgeForm
-from elearn.models import Person, Role, utcnow
+from elearn.models import Person, utcnow
 from elearn.privacy import personal_data
 from elearn.quiz.attempts import attempts_for, carried_over, progress
 from elearn.review import new_version_changes, policy_in_force
-from elearn.web import audit, content, renderer
+from elearn.web import audit, content, has_my_training_page, my_tracks, renderer
 
 bp = Blueprint("learner", __name__, template_folder="templates")
 
@@ -25,12 +25,11 @@ bp = Blueprint("learner", __name__, template_folder="templates")
 @bp.get("/")
 @login_required
 def home():
+    if not has_my_training_page():
+        return redirect(url_for("hr.index"))
     cycle = current_cycle(db.session)
     trust_content = content()
-    tracks = trust_content.tracks_for_roles({r.value for r in current_user.roles})
-    if not tracks and current_user.has_role(Role.HR):  # base.html hides My training then
-        # HR officers with no training of their own come to check everyone else's.
-        return redirect(url_for("hr.index"))
+    tracks = my_tracks()
     attempts = attempts_for(db.session, current_user.id, cycle.id) if cycle else []
     carried = carried_over(db.session, current_user.id, cycle.id) if cycle else {}
     track_rows = [(track, progress(trust_content, track.unit_ids, attempts, carried))
@@ -62,8 +61,7 @@ def _policy_page(form: AcknowledgeForm, status: int = 200):
     return render_template(
         "learner/policy.html", policy=policy, cycle=cycle, changes=changes, form=form,
         track_titles={t.id: t.title for t in trust_content.tracks},
-        needs_training=bool(trust_content.tracks_for_roles(
-            {r.value for r in current_user.roles})),
+        needs_training=bool(my_tracks()),
         deadline=deadline(cycle, date.today()) if cycle else None,
         acknowledged=acknowledgement(db.session, current_user.id, cycle.id) if cycle else None,
     ), status

@@ -24,11 +24,12 @@ from wtforms.fields.choices import SelectChoice
 
 from elearn.auth.access import hr_school_ids, roles_required, visible_school_ids
 from elearn.certification import codes
-from elearn.certification.services import CertificateError, revoke
+from elearn.certification.services import CertificateError, certificates_per_school, revoke
 from elearn.content.model import UnknownVersion
 from elearn.content.versions import Change, diff_policies
 from elearn.cycles import current_cycle, deadline, long_date
 from elearn.extensions import db
+from elearn.hr.exports import slug
 from elearn.hr.views import school_and_cycle_or_404
 from elearn.models import CarriedOverPass, Certificate, Person, Role, School, utcnow
 from elearn.review import (
@@ -77,12 +78,9 @@ def _cycle_page(review_form: ReviewForm | None = None, revoke_form: RevokeForm |
     schools = [s for s in db.session.scalars(select(School).order_by(School.is_central,
                                                                      School.name))
                if scope is None or s.id in scope]
-    certificate_counts = dict(db.session.execute(
-        select(Person.school_id, func.count()).select_from(Certificate)
-        .join(Person, Person.id == Certificate.person_id)
-        .where(Certificate.cycle_id == cycle.id).group_by(Person.school_id)).all()) if cycle else {}
     return render_template(
-        "reviews/cycle.html", cycle=cycle, certificate_counts=certificate_counts,
+        "reviews/cycle.html", cycle=cycle,
+        certificate_counts=certificates_per_school(db.session, cycle.id) if cycle else {},
         deadline=deadline(cycle, date.today()) if cycle else None,
         schools=schools, review_form=review_form or _review_form(),
         revoke_form=revoke_form or RevokeForm(),
@@ -176,14 +174,13 @@ def school_certificates(school_id: int):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for c in certificates:
-            safe_name = "".join(ch if ch.isalnum() else "-" for ch in c.holder_name).strip("-")
-            archive.writestr(f"{safe_name}-{c.track_id}-{codes.display(c.code)}.pdf", c.pdf)
+            archive.writestr(f"{slug(c.holder_name)}-{c.track_id}-{codes.display(c.code)}.pdf",
+                             c.pdf)
     buffer.seek(0)
     audit("export-certificates-zip", f"school:{school.id}", cycle=cycle.id)
     db.session.commit()
-    slug = "".join(ch if ch.isalnum() else "-" for ch in school.name.lower())
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
-                     download_name=f"certificates-{slug}-{cycle.review_date}.zip")
+                     download_name=f"certificates-{slug(school.name)}-{cycle.review_date}.zip")
 
 
 @bp.post("/certificates/revoke")

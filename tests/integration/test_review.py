@@ -111,7 +111,7 @@ def test_the_plan_counts_people_and_units_due_in_each_school(db, trust, schools)
         "friends": 3, "reporting": 3, "approval": 4}
 
 
-def test_learners_see_carried_over_units_and_take_only_the_rest(app, db, trust, make_person):
+def test_learners_see_carried_over_units_and_take_only_the_rest(app, db, trust, trust_hr):
     people, _ = trust
     record_review(db.session, content(), TODAY, NEXT_YEAR, TODAY, "v2", Retraining.CHANGED)
     db.session.commit()
@@ -122,7 +122,7 @@ def test_learners_see_carried_over_units_and_take_only_the_rest(app, db, trust, 
     assert home.count("Not started") == 2
     assert "The policy has changed" in home and "You keep 1 unit you passed" in home
     assert home.count("tests a rule that changed") == 2  # friends (changed), reporting (new)
-    hr = _hr(app, make_person)
+    hr = trust_hr
     listing = hr.get("/hr/people?q=Bob").get_data(as_text=True)
     assert "1 unit carried over" in listing
     page = client.get("/units/approval")
@@ -175,12 +175,6 @@ def test_a_review_naming_a_missing_version_changes_nothing(db, trust):
 # HR's way in: preview, then confirm ------------------------------------------------------
 
 
-def _hr(app, make_person):
-    client = app.test_client()
-    sign_in(client, make_person(Role.HR, school="central").email)
-    return client
-
-
 def _review(client, **overrides):
     page = client.get("/hr/cycle")
     data = {"csrf_token": csrf_token(page), "reviewed_on": TODAY.isoformat(),
@@ -188,9 +182,8 @@ def _review(client, **overrides):
     return client.post("/hr/review", data={**data, **overrides})
 
 
-def test_hr_sees_what_each_choice_means_per_school_before_anything_changes(
-        app, db, trust, make_person):
-    hr = _hr(app, make_person)
+def test_hr_sees_what_each_choice_means_per_school_before_anything_changes(db, trust, trust_hr):
+    hr = trust_hr
     preview = _review(hr)
     body = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Nothing has changed yet" in body
@@ -216,9 +209,8 @@ def test_hr_sees_what_each_choice_means_per_school_before_anything_changes(
     assert event.details["retraining"] == "changed" and event.details["carried_over"] == 4
 
 
-def test_hr_naming_an_unknown_version_gets_a_clear_error_and_nothing_changes(
-        app, db, trust, make_person):
-    response = _review(_hr(app, make_person), version="v7", confirm="yes")
+def test_hr_naming_an_unknown_version_gets_a_clear_error_and_nothing_changes(db, trust, trust_hr):
+    response = _review(trust_hr, version="v7", confirm="yes")
     assert response.status_code == 422
     assert "There is no policy version &#39;v7&#39;" in response.get_data(as_text=True)
     assert db.session.query(ReviewCycle).count() == 1
@@ -245,9 +237,8 @@ def test_cli_refuses_an_unknown_version_and_changes_nothing(runner, db, trust):
     assert db.session.query(ReviewCycle).count() == 1
 
 
-def test_changing_the_details_from_the_preview_keeps_what_was_entered(
-        app, db, trust, make_person):
-    hr = _hr(app, make_person)
+def test_changing_the_details_from_the_preview_keeps_what_was_entered(db, trust, trust_hr):
+    hr = trust_hr
     body = _review(hr).get_data(as_text=True)
     back = re.search(r'<a href="([^"]+)">Change the review details', body).group(1)
     form = hr.get(html.unescape(back)).get_data(as_text=True)
@@ -255,8 +246,8 @@ def test_changing_the_details_from_the_preview_keeps_what_was_entered(
     assert re.search(r'value="changed"[^>]*checked|checked[^>]*value="changed"', form)
 
 
-def test_confirming_the_same_review_twice_opens_one_cycle(app, db, trust, make_person):
-    hr = _hr(app, make_person)
+def test_confirming_the_same_review_twice_opens_one_cycle(db, trust, trust_hr):
+    hr = trust_hr
     assert _review(hr, confirm="yes").status_code == 302
     again = _review(hr, confirm="yes")
     assert again.status_code == 422 and "already recorded" in again.get_data(as_text=True)

@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from helpers import csrf_token, sign_in
+from helpers import csrf_token, page_text, sign_in
 
 from elearn.models import Person, Role, StaffImport
 
@@ -226,16 +226,12 @@ def _one_row(person) -> str:
     return f"name,email,school,roles\n{person.name},{person.email},School A,staff\n"
 
 
-def _text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
-
-
 def test_the_preview_shows_the_share_of_the_school_and_the_key_people_deactivated(
         hr, make_person, schools):
     people = _school_of(make_person, 11, leaders=("Kai Ward",))
     response = _upload(hr, _one_row(people[-1]), leavers=True)
     preview = hr.get(response.headers["Location"])
-    text = _text(preview)
+    text = page_text(preview)
     assert "Warning: 11 people will be deactivated" in text
     assert "11 of 12 people at School A (92% of the school's active people)" in text
     assert "Kai Ward" in text and "Head teacher or DSL" in text
@@ -282,7 +278,7 @@ def test_a_small_share_of_ordinary_leavers_is_confirmed_without_the_tick(
     people = _school_of(make_person, 10)
     rows = "".join(f"{p.name},{p.email},School A,staff\n" for p in people[1:])
     response = _upload(hr, "name,email,school,roles\n" + rows, leavers=True)
-    preview = _text(hr.get(response.headers["Location"]))
+    preview = page_text(hr.get(response.headers["Location"]))
     assert "1 of 10 people at School A (10%" in preview
     assert "No head teacher, DSL or HR person is among them" in preview
     assert "I understand" not in preview
@@ -298,7 +294,7 @@ def test_a_preview_without_leavers_keeps_the_usual_button(hr, schools):
 
 
 def test_the_help_says_roles_are_separated_by_semicolons_only(hr):
-    text = _text(hr.get("/hr/import"))
+    text = page_text(hr.get("/hr/import"))
     assert "several separated by ;, for example staff;leader" in text
     assert "; or ," not in text
 
@@ -306,7 +302,7 @@ def test_the_help_says_roles_are_separated_by_semicolons_only(hr):
 def test_a_file_with_semicolons_between_columns_gets_a_specific_error(hr, db, schools):
     response = _upload(hr, "name;email;school;roles\nAnn Lee;ann@example.org;School A;staff\n")
     assert response.status_code == 422
-    text = _text(response)
+    text = page_text(response)
     assert "This file uses semicolons between columns; save it as CSV with commas (in " \
            "Excel: CSV UTF-8)." in text
     assert "missing" not in text

@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from helpers import acknowledge, csrf_token, pass_unit, sign_in, table
+from helpers import acknowledge, csrf_token, pass_unit, table
 
 from elearn.models import Certificate, Completion, PolicyAcknowledgement, ReviewCycle, Role
 
@@ -99,12 +99,11 @@ class TestWhenANewVersionTakesEffect:
 
 
 def test_hr_sees_who_has_acknowledged_in_the_list_the_person_page_and_the_export(
-        app, db, make_person, signed_in, cycle):
+        db, make_person, signed_in, cycle, trust_hr):
     client, person = signed_in(Role.STAFF, name="Reader Ruth")
     make_person(Role.STAFF, name="Nonreader Nick")
     acknowledge(client)
-    hr = app.test_client()
-    sign_in(hr, make_person(Role.HR, school="central").email)
+    hr = trust_hr
     listing = hr.get("/hr/people").get_data(as_text=True)
     assert re.search(r"Reader Ruth.*?Policy acknowledged \d", listing, re.S)
     assert re.search(r"Nonreader Nick.*?Policy not acknowledged", listing, re.S)
@@ -116,24 +115,22 @@ def test_hr_sees_who_has_acknowledged_in_the_list_the_person_page_and_the_export
     assert by_name["Nonreader Nick"]["Policy acknowledged"] == "no"
 
 
-def test_the_overview_counts_acknowledgements_per_school(app, make_person, signed_in, cycle):
+def test_the_overview_counts_acknowledgements_per_school(make_person, signed_in, cycle, trust_hr):
     client, _ = signed_in(Role.STAFF)
     make_person(Role.STAFF)
     acknowledge(client)
-    hr = app.test_client()
-    sign_in(hr, make_person(Role.HR, school="central").email)
+    hr = trust_hr
     rows = table(hr.get("/hr/"), "Completion by school: people (each counted once, "
                                  "whatever their tracks)")
     header, school_a = rows[0], next(r for r in rows if r[0] == "School A")
     assert school_a[header.index("Policy acknowledged")] == "1"
 
 
-def test_hr_lists_the_people_who_have_not_acknowledged(app, make_person, signed_in, cycle):
+def test_hr_lists_the_people_who_have_not_acknowledged(make_person, signed_in, cycle, trust_hr):
     client, _ = signed_in(Role.STAFF, name="Reader Ruth")
     make_person(Role.STAFF, name="Nonreader Nick")
     acknowledge(client)
-    hr = app.test_client()
-    sign_in(hr, make_person(Role.HR, school="central").email)
+    hr = trust_hr
     listing = hr.get("/hr/people?status=not_acknowledged").get_data(as_text=True)
     assert "Nonreader Nick" in listing and "Reader Ruth" not in listing
 
