@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask_login import login_required
 
-from elearn.web import send_pdf
+from elearn.certification.download import send_pdf
 from wsgi import app
 
 _PDF = Path(app.static_folder) / "bench-certificate.pdf"

@@ -113,9 +113,9 @@ def main() -> None:
 
     from elearn import create_app
     from elearn.auth.passwords import hash_password
+    from elearn.current import content
     from elearn.extensions import db
     from elearn.models import Attempt, Person, ReviewCycle, Role, School
-    from elearn.web import content
 
     work = Path(tempfile.mkdtemp(prefix="elearn-bench-dashboard-"))
     env = {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "bench-" + "k" * 40,

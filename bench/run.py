@@ -159,12 +159,12 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
     from helpers import csrf_token, sign_in
 
     from elearn import create_app
-    from elearn.acknowledgement import acknowledge
     from elearn.auth.passwords import hash_password
     from elearn.certification.services import complete_tracks
+    from elearn.current import content, renderer
     from elearn.extensions import db
+    from elearn.learner.acknowledgement import acknowledge
     from elearn.models import Attempt, AttemptResult, Person, ReviewCycle, Role, School, utcnow
-    from elearn.web import content, renderer
 
     work = Path(tempfile.mkdtemp(prefix="elearn-bench-"))
     env = {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "bench-" + "k" * 40,

@@ -38,24 +38,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Content is validated here so a broken file stops start-up with a clear message.
     app.extensions["elearn_content"] = load_content(app.config["CONTENT_DIR"])
 
-    from elearn import web
+    from elearn import errors, security_headers, templating
     from elearn.admin.views import bp as admin_bp
+    from elearn.auth import sessions  # noqa: F401  (registers the user loader)
     from elearn.auth.views import bp as auth_bp
     from elearn.certification.views import bp as certificates_bp
     from elearn.cli import register_cli
+    from elearn.cycles.views import bp as cycles_bp
     from elearn.hr.views import bp as hr_bp
     from elearn.learner.views import bp as learner_bp
+    from elearn.people.views import bp as people_bp
     from elearn.quiz.views import bp as quiz_bp
-    from elearn.reviews.views import bp as reviews_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(learner_bp)
-    app.register_blueprint(quiz_bp)
-    app.register_blueprint(certificates_bp)
-    app.register_blueprint(hr_bp)
-    app.register_blueprint(reviews_bp)
-    app.register_blueprint(admin_bp)
-    web.init_app(app)
+    for blueprint in (auth_bp, learner_bp, quiz_bp, certificates_bp, hr_bp, people_bp,
+                      cycles_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    templating.init_app(app)
+    security_headers.init_app(app)
+    errors.init_app(app)
     register_cli(app)
 
     @app.before_request

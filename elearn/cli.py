@@ -10,37 +10,32 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from elearn.audit import record as audit_record
+from elearn.audit import Actor
+from elearn.auth.invitations import LinkSettings, send_invitations
 from elearn.auth.passwords import hash_password, password_problem
-from elearn.auth.tokens import INVITE
-from elearn.auth.views import send_password_link
 from elearn.content import ContentError, load_content
 from elearn.content.coverage import coverage as clause_coverage
 from elearn.content.model import UnknownVersion
 from elearn.content.versions import Change, diff_policies
-from elearn.cycles import current_cycle, deadline
+from elearn.current import renderer
+from elearn.cycles.retraining import Retraining, RetrainingPlan, plan_retraining
+from elearn.cycles.review import ReviewError, check_review, record_review
+from elearn.cycles.rules import current_cycle, deadline
 from elearn.demo import DEMO_PASSWORD, is_empty, load_demo, seed_progress
 from elearn.extensions import db
 from elearn.hr import reminders
-from elearn.hr.importing import apply_import, decode, plan_import
-from elearn.mail import MailSettings
 from elearn.models import utcnow
-from elearn.people import NewPerson, PersonError, add_person
-from elearn.privacy import due_for_erasure, erase
-from elearn.review import (
-    Retraining,
-    ReviewError,
-    check_review,
-    plan_retraining,
-    record_review,
-)
-from elearn.web import renderer
+from elearn.people.import_service import confirm_import, record_upload
+from elearn.people.leavers import due_for_erasure, erase
+from elearn.people.rules import NewPerson, PersonError, add_person
+from elearn.people.staff_file import decode
+from elearn.people.staff_import import ImportPlan, plan_import
 
 
 def _audit(action: str, subject: str | None, **details) -> None:
     """Add an event to the audit trail for a command run on the server (no person, no
     address: "cli"); it is committed with the change."""
-    audit_record(db.session, action, actor_id=None, address="cli", subject=subject, **details)
+    Actor.SYSTEM.record(db.session, action, subject, **details)
 
 
 demo_cli = AppGroup("demo", help="The demo trust.")
@@ -182,6 +177,23 @@ def content_diff(old: str, new: str) -> None:
             click.echo("  cited by no question")
 
 
+def _print_import_preview(plan: ImportPlan) -> None:
+    for row in plan.adds:
+        click.echo(f"add     line {row.line}: {row.name} <{row.email}>, {row.school_name}, "
+                   + "; ".join(sorted(r.value for r in row.roles)))
+    for change in plan.changes:
+        click.echo(f"change  line {change.row.line}: {change.row.name} <{change.row.email}>: "
+                   + "; ".join(change.what))
+    for leaver in plan.leavers:
+        click.echo(f"leaver  {leaver.name} <{leaver.email}>, {leaver.school_name}"
+                   + (" (" + ", ".join(sorted(r.value for r in leaver.key_roles)) + ")"
+                      if leaver.key_roles else ""))
+    for school in plan.leaver_impact.schools:
+        click.echo(f"Deactivates {school.leavers} of {school.active} active people at "
+                   f"{school.school_name} ({school.percent}%).")
+    click.echo(f"Preview: {plan.summary()}.")
+
+
 @people_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--deactivate-leavers", is_flag=True,
@@ -202,38 +214,25 @@ def people_import(file: Path, deactivate_leavers: bool, yes: bool) -> None:
         for error in plan.errors:
             click.echo(str(error), err=True)
         raise click.ClickException(f"Nothing imported: {len(plan.errors)} problem(s).")
-    for row in plan.adds:
-        click.echo(f"add     line {row.line}: {row.name} <{row.email}>, {row.school_name}, "
-                   + "; ".join(sorted(r.value for r in row.roles)))
-    for change in plan.changes:
-        click.echo(f"change  line {change.row.line}: {change.row.name} <{change.row.email}>: "
-                   + "; ".join(change.what))
-    for leaver in plan.leavers:
-        click.echo(f"leaver  {leaver.name} <{leaver.email}>, {leaver.school_name}"
-                   + (" (" + ", ".join(sorted(r.value for r in leaver.key_roles)) + ")"
-                      if leaver.key_roles else ""))
-    impact = plan.leaver_impact
-    for school in impact.schools:
-        click.echo(f"Deactivates {school.leavers} of {school.active} active people at "
-                   f"{school.school_name} ({school.percent}%).")
-    click.echo(f"Preview: {plan.summary()}.")
+    _print_import_preview(plan)
     if not plan.has_work:
         click.echo("Nothing to do.")
         return
     if not yes and not (sys.stdin.isatty() and click.confirm("Import?", default=False)):
         click.echo("Not imported (use --yes to import without a prompt).")
         return
-    added = apply_import(db.session, plan)
-    db.session.flush()
-    _audit("staff-imported", None, added=[p.id for p in added],
-           deactivated=[x.person_id for x in plan.leavers],
-           changed=[c.person_id for c in plan.changes])
+    upload = record_upload(db.session, text, file.name, deactivate_leavers, Actor.SYSTEM)
+    outcome = confirm_import(db.session, upload, plan, Actor.SYSTEM, utcnow())
     db.session.commit()
-    with current_app.test_request_context():
-        for person in added:
-            send_password_link(person, INVITE)
-    click.echo(f"Imported: {len(plan.adds)} added (invited), {len(plan.changes)} changed, "
-               f"{len(plan.leavers)} deactivated.")
+    failed = send_invitations(LinkSettings.from_config(current_app.config), outcome.added)
+    for person, why in failed:
+        click.echo(f"The invitation to {person.name} <{person.email}> could not be emailed: "
+                   f"{why}", err=True)
+    invited = "invited" if not failed else f"{len(plan.adds) - len(failed)} invited"
+    click.echo(f"Imported: {len(plan.adds)} added ({invited}), "
+               f"{len(plan.changes)} changed, {len(plan.leavers)} deactivated.")
+    if failed:
+        sys.exit(1)
 
 
 reminders_cli = AppGroup("reminders", help="Reminder emails to people not yet complete.")
@@ -257,19 +256,10 @@ def reminders_send(dry_run: bool) -> None:
                        f"{r.person.school_name}")
         click.echo(f"{len(due)} reminder(s) due; none sent (dry run).")
         return
-    settings = MailSettings.from_config(current_app.config)
-    logged_only = not settings.configured
-    kept = reminders.record(db.session, cycle, due, utcnow(), logged_only=logged_only)
-    if kept:
-        _audit("reminders-sent", f"cycle:{cycle.id}", people=[r.person.id for r in kept],
-               kinds=sorted({r.kind for r in kept}), logged_only=logged_only)
-    db.session.commit()
-    sent, failed = reminders.deliver(
-        settings, kept, cycle, content, today,
-        current_app.config["TRUST_NAME"], current_app.config["BASE_URL"])
-    if failed:
-        reminders.forget(db.session, [r.log_id for r, _ in failed])
-        db.session.commit()
+    outcome = reminders.send_reminders(
+        db.session, reminders.ReminderSettings.from_config(current_app.config), content, cycle,
+        due, Actor.SYSTEM, today, utcnow())
+    sent, failed, logged_only = outcome.sent, outcome.failed, outcome.logged_only
     stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S")
     verb = "logged" if logged_only else "sent  "
     for r in sent:
@@ -282,7 +272,7 @@ def reminders_send(dry_run: bool) -> None:
         click.echo(f"{stamp} FAILED {r.kind:8} {r.person.name} <{r.person.email}>: {why}",
                    err=True)
     click.echo(f"{stamp} {len(sent)} reminder(s) sent, {len(failed)} failed "
-               f"({(cycle.review_date - today).days} days to the review date).")
+               f"({deadline(cycle, today).days_left} days to the review date).")
     if failed:
         sys.exit(1)
 
@@ -314,22 +304,23 @@ def review_record(reviewed_on, next_review, version, retrain, yes) -> None:
     except ReviewError as exc:
         raise click.ClickException(str(exc)) from exc
     plan = plan_retraining(db.session, trust_content, policy.version, Retraining(retrain))
-    click.echo(f"Version {policy.version}: {plan.retraining.label.lower()}.")
+    _print_plan(plan)
+    if not yes and not click.confirm("Record this review?"):
+        raise click.ClickException("Nothing recorded.")
+    cycle = record_review(db.session, trust_content, reviewed_on.date(), next_review.date(),
+                          today, policy.version, Retraining(retrain), Actor.SYSTEM,
+                          plan=plan).cycle
+    db.session.commit()
+    click.echo(f"Review recorded. New cycle: training due by {cycle.review_date}.")
+
+
+def _print_plan(plan: RetrainingPlan) -> None:
+    click.echo(f"Version {plan.new_version}: {plan.retraining.label.lower()}.")
     for school in plan.schools:
         units = ", ".join(f"{uid} ({n})" for uid, n in sorted(school.units_due.items()))
         click.echo(f"  {school.school_name}: {school.people_due} of {school.people} people "
                    f"due; units due: {units or 'none'}; {school.carried_over} passes "
                    "carried over")
-    if not yes and not click.confirm("Record this review?"):
-        raise click.ClickException("Nothing recorded.")
-    cycle = record_review(db.session, trust_content, reviewed_on.date(), next_review.date(),
-                          today, policy.version, Retraining(retrain))
-    db.session.flush()
-    _audit("review-recorded", f"cycle:{cycle.id}", reviewed_on=cycle.reviewed_on.isoformat(),
-           next_review=cycle.review_date.isoformat(), version=cycle.policy_version,
-           retraining=cycle.retraining, carried_over=len(plan.carry), via="cli")
-    db.session.commit()
-    click.echo(f"Review recorded. New cycle: training due by {cycle.review_date}.")
 
 
 @review_cli.command("status")

@@ -8,13 +8,14 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from elearn.acknowledgement import acknowledge
 from elearn.auth.passwords import hash_password
 from elearn.certification.render import CertificateRenderer
 from elearn.certification.services import complete_tracks
 from elearn.content.model import Content, Policy
-from elearn.cycles import current_cycle
+from elearn.cycles.rules import current_cycle
+from elearn.learner.acknowledgement import acknowledge
 from elearn.models import Person, ReviewCycle, Role, School
+from elearn.people.rules import tracks_of
 from elearn.quiz.attempts import save_answer, start_attempt, submit_attempt
 
 DEMO_PASSWORD = "learn-the-policy"
@@ -130,7 +131,7 @@ def seed_progress(session: Session, content: Content, renderer: CertificateRende
         plans = [(p, "done") for p in staff[:3] + governors[:1]]
         plans += [(p, "part-way") for p in staff[3:5]]
         for person, plan in plans:
-            units = [u for t in content.tracks_for_roles({r.value for r in person.roles})
+            units = [u for t in tracks_of(content, person)
                      for u in t.unit_ids]
             person.last_sign_in_at = now  # their progress was made signed in
             if plan == "done":

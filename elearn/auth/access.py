@@ -1,4 +1,5 @@
-"""The one place that decides who may use which page: roles required per view."""
+"""The one place that decides who may do what to whom: roles per page, and the schools whose
+people a person may see or act on. Every view asks here; no view decides scope itself."""
 
 from __future__ import annotations
 
@@ -31,20 +32,19 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
-def hr_school_ids(person) -> set[int] | None:
-    """Schools an HR officer may see: None means every school (HR in the central team)."""
+def schools_to_manage(person) -> set[int] | None:
+    """Schools whose people this person may change, import, remind and mark as leavers: HR
+    in the Trust's central team, every school (None); HR elsewhere, their own school;
+    anybody else, none (an empty set)."""
     if not person.has_role(Role.HR):
         return set()
     return None if person.school.is_central else {person.school_id}
 
 
-def visible_school_ids(person) -> set[int] | None:
-    """Schools whose people's training this person may see: the one scoping rule.
-
-    None means every school (HR in the Trust's central team); HR elsewhere and head teachers
-    and DSLs (`leader`) see their own school; everyone else sees none (an empty set).
-    """
-    scope = hr_school_ids(person)
+def schools_to_see(person) -> set[int] | None:
+    """Schools whose people's training this person may see: those they manage, and a head
+    teacher's or DSL's (`leader`) own school. None means every school."""
+    scope = schools_to_manage(person)
     if scope is None:
         return None
     if person.has_role(Role.LEADER):
@@ -52,13 +52,24 @@ def visible_school_ids(person) -> set[int] | None:
     return scope
 
 
-def can_see_school(viewer, school_id: int) -> bool:
-    scope = visible_school_ids(viewer)
+def may_see_school(viewer, school_id: int) -> bool:
+    scope = schools_to_see(viewer)
     return scope is None or school_id in scope
 
 
-def can_see_person(viewer, person) -> bool:
+def may_manage_school(viewer, school_id: int) -> bool:
+    scope = schools_to_manage(viewer)
+    return scope is None or school_id in scope
+
+
+def may_see_person(viewer, person) -> bool:
     """Oneself; HR and head teachers within their scope. Nobody else sees another person."""
     if viewer.id == person.id:
         return True
-    return can_see_school(viewer, person.school_id)
+    return may_see_school(viewer, person.school_id)
+
+
+def may_act_on_person(viewer, person) -> bool:
+    """HR within the schools they manage, never on themselves (one cannot mark oneself a
+    leaver, nor send oneself HR's reminder)."""
+    return viewer.id != person.id and may_manage_school(viewer, person.school_id)

@@ -10,7 +10,7 @@ from elearn.auth import throttle
 from elearn.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from elearn.auth.tokens import TokenError, read_token, token_digest, token_matches
 from elearn.models import Person, UsedToken
-from elearn.people import find_by_email
+from elearn.people.rules import find_by_email
 
 
 class SignInError(ValueError):

@@ -16,14 +16,14 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from elearn import mail
 from elearn.auth import services
 from elearn.auth.forms import ResetRequestForm, SetPasswordForm, SignInForm
-from elearn.auth.tokens import INVITE, RESET, TokenError, make_token
+from elearn.auth.invitations import LinkSettings, send_password_link
+from elearn.auth.tokens import INVITE, RESET, TokenError
+from elearn.current import audit
 from elearn.extensions import db
 from elearn.models import Person, utcnow
-from elearn.people import find_by_email
-from elearn.web import audit
+from elearn.people.rules import find_by_email
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -127,7 +127,7 @@ def request_reset():
     if form.validate_on_submit():
         person = find_by_email(db.session, form.email.data)
         if person is not None and person.active:
-            send_password_link(person, RESET)
+            send_password_link(LinkSettings.from_config(current_app.config), person, RESET)
         # The same answer whether or not the address is known: nothing to probe.
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/reset_request.html", form=form)
@@ -137,28 +137,3 @@ def request_reset():
 def reset_password(token: str):
     max_age = current_app.config["RESET_MINUTES"] * 60
     return _set_password_page(RESET, token, max_age, "auth/reset.html")
-
-
-def password_link(person: Person, purpose: str) -> str:
-    token = make_token(current_app.config["SECRET_KEY"], purpose, person.id,
-                       person.password_hash, person.session_token)
-    endpoint = "auth.accept_invitation" if purpose == INVITE else "auth.reset_password"
-    return current_app.config["BASE_URL"] + url_for(endpoint, token=token)
-
-
-def send_password_link(person: Person, purpose: str) -> None:
-    link = password_link(person, purpose)
-    trust = current_app.config["TRUST_NAME"]
-    if purpose == INVITE:
-        subject = f"{trust}: set up your elearn account"
-        days = current_app.config["INVITATION_DAYS"]
-        body = (f"Dear {person.name},\n\nYou have been invited to elearn, the {trust}'s "
-                f"Social Media Policy training.\n\nSet your password here (the link works "
-                f"once, for {days} days):\n{link}\n")
-    else:
-        subject = f"{trust}: reset your elearn password"
-        minutes = current_app.config["RESET_MINUTES"]
-        body = (f"Dear {person.name},\n\nSomeone asked to reset your elearn password. If it "
-                f"was you, use this link within {minutes} minutes (it works once):\n{link}\n\n"
-                f"If it was not you, ignore this email; your password has not changed.\n")
-    mail.send(mail.MailSettings.from_config(current_app.config), person.email, subject, body)

@@ -7,13 +7,14 @@ from datetime import date
 from enum import StrEnum
 
 from elearn.content.model import Track
+from elearn.cycles.rules import deadline_passed
 
 
 def completed_tracks(tracks: Iterable[Track], passed_unit_ids: set[str], acknowledged: bool,
                      today: date, review_date: date) -> list[Track]:
     """Tracks whose every unit is passed in the cycle (or carried over into it), with the
     policy version acknowledged, on or before its review date."""
-    if today > review_date or not acknowledged:
+    if deadline_passed(review_date, today) or not acknowledged:
         return []
     return [t for t in tracks if set(t.unit_ids) <= passed_unit_ids]
 
@@ -30,6 +31,6 @@ def certificate_status(revoked: bool, valid_until: date, is_current_cycle: bool,
     review has opened a new cycle."""
     if revoked:
         return CertificateStatus.REVOKED
-    if today > valid_until or not is_current_cycle:
+    if deadline_passed(valid_until, today) or not is_current_cycle:
         return CertificateStatus.EXPIRED
     return CertificateStatus.VALID

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from elearn.acknowledgement import acknowledgement
 from elearn.certification.codes import display, new_code
 from elearn.certification.eligibility import (
     CertificateStatus,
@@ -19,31 +18,16 @@ from elearn.certification.eligibility import (
 )
 from elearn.certification.render import CertificateContext, CertificateRenderer
 from elearn.content.model import Content
-from elearn.cycles import current_cycle, long_date
-from elearn.models import (
-    Attempt,
-    AttemptResult,
-    CarriedOverPass,
-    Certificate,
-    Completion,
-    Person,
-    ReviewCycle,
-)
-from elearn.review import policy_in_force
+from elearn.cycles.rules import current_cycle, policy_in_force
+from elearn.learner.acknowledgement import acknowledgement
+from elearn.models import Certificate, Completion, Person, ReviewCycle
+from elearn.people.rules import tracks_of
+from elearn.quiz.passes import passed_unit_ids
+from elearn.wording import long_date
 
 
 class CertificateError(ValueError):
     pass
-
-
-def passed_unit_ids(session: Session, person_id: int, cycle_id: int) -> set[str]:
-    """Units passed in the cycle, by an attempt in it or carried over from the cycle before."""
-    passed = set(session.scalars(
-        select(Attempt.unit_id).join(AttemptResult).where(
-            Attempt.person_id == person_id, Attempt.cycle_id == cycle_id,
-            AttemptResult.passed.is_(True))))
-    return passed | set(session.scalars(select(CarriedOverPass.unit_id).where(
-        CarriedOverPass.person_id == person_id, CarriedOverPass.cycle_id == cycle_id)))
 
 
 def complete_tracks(session: Session, content: Content, renderer: CertificateRenderer,
@@ -51,7 +35,7 @@ def complete_tracks(session: Session, content: Content, renderer: CertificateRen
                     base_url: str) -> list[Certificate]:
     """Record completions and issue certificates for every track the person has just finished:
     called when a unit is passed and when the policy is acknowledged, whichever comes last."""
-    tracks = content.tracks_for_roles({r.value for r in person.roles})
+    tracks = tracks_of(content, person)
     acknowledged = acknowledgement(session, person.id, cycle.id) is not None
     done = completed_tracks(tracks, passed_unit_ids(session, person.id, cycle.id),
                             acknowledged, today, cycle.review_date)

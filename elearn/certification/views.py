@@ -8,13 +8,13 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, func, select
 
-from elearn.auth.access import can_see_person
+from elearn.auth.access import may_see_person
 from elearn.certification import codes
+from elearn.certification.download import send_pdf
 from elearn.certification.services import verify
 from elearn.extensions import db
 from elearn.models import Certificate, Person
 from elearn.rate_limit import per_address
-from elearn.web import send_pdf
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
@@ -44,8 +44,8 @@ def download(code: str):
                              {"code": code}).one_or_none()
     if row is None or not row.pdf:  # unknown, or erased with a leaver's details (b"")
         abort(404)
-    # The row carries the holder's id and school_id, all that can_see_person reads.
-    if not can_see_person(current_user, row):
+    # The row carries the holder's id and school_id, all that may_see_person reads.
+    if not may_see_person(current_user, row):
         abort(404)
     filename = f"certificate-{row.track_id}-{codes.display(code)}.pdf"
     if revalidating:  # a stale copy (rare): read the bytes only now they are needed

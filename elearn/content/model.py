@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -164,7 +165,7 @@ class Content:
     def track(self, track_id: str) -> Track:
         return next(t for t in self.tracks if t.id == track_id)
 
-    def tracks_for_roles(self, roles: frozenset[str] | set[str]) -> tuple[Track, ...]:
+    def tracks_for_roles(self, roles: Iterable[str]) -> tuple[Track, ...]:
         """The tracks a person holding these roles must take."""
         return tuple(t for t in self.tracks if set(t.roles) & set(roles))
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
@@ -18,6 +16,7 @@ from elearn.certification.codes import display as certificate_number
 from elearn.content.model import Content
 from elearn.hr.completion import PersonCompletion, without_cyclic_gc
 from elearn.models import ROLE_LABELS, Role
+from elearn.wording import slug
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ("Name", "Email", "School", "Roles", "Job title", "Tracks", "Status",
@@ -35,13 +34,6 @@ def export_filename(kind: str, place: str | None, review_date: date, today: date
     list it is, the review cycle it belongs to (by its review date) and the day it was made."""
     return (f"training-completion-{slug(place) if place else 'trust'}-cycle-to-"
             f"{review_date.isoformat()}-on-{today.isoformat()}.{kind}")
-
-
-def slug(text: str) -> str:
-    """Hollybrook Primary Academy → hollybrook-primary-academy: ASCII letters and digits
-    only (accents dropped), so the name is safe in a header and on any disk."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "school"
 
 
 def _naive_utc(value: datetime) -> datetime:

@@ -18,10 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elearn import mail
+from elearn.audit import Actor
 from elearn.content.model import Content
+from elearn.cycles.rules import deadline
 from elearn.hr.completion import PersonCompletion, TrackState, completion
 from elearn.mail import MailSettings
 from elearn.models import MANUAL, ReminderLog, ReviewCycle
+from elearn.wording import long_date
 
 THRESHOLDS = (30, 14, 7, 1)
 OVERDUE = "overdue"
@@ -64,7 +67,7 @@ def due_reminders(session: Session, content: Content, cycle: ReviewCycle,
             select(ReminderLog.person_id, ReminderLog.kind).where(
                 ReminderLog.cycle_id == cycle.id, ReminderLog.kind != MANUAL)):
         sent[person_id].add(kind)
-    days_left = (cycle.review_date - today).days
+    days_left = deadline(cycle, today).days_left
     due = []
     for row in completion(session, content, cycle, today, None):
         if row.status is TrackState.COMPLETE:
@@ -105,8 +108,8 @@ def message(reminder: Reminder, cycle: ReviewCycle, content: Content, today: dat
             trust: str, base_url: str) -> tuple[str, str]:
     """The subject and body of a reminder email."""
     person = reminder.person
-    due = f"{cycle.review_date.day} {cycle.review_date:%B %Y}"
-    days_left = (cycle.review_date - today).days
+    due = long_date(cycle.review_date)
+    days_left = deadline(cycle, today).days_left
     titles = {t.id: t.title for t in content.tracks}
     todo = [titles[t] for t, state in person.tracks if state is not TrackState.COMPLETE]
     if person.acknowledged_at is None:
@@ -147,3 +150,47 @@ def deliver(settings: MailSettings, reminders: Iterable[Reminder], cycle: Review
         else:
             sent.append(reminder)
     return sent, failed
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """What sending needs from the app's settings."""
+
+    mail: MailSettings
+    trust_name: str
+    base_url: str
+
+    @classmethod
+    def from_config(cls, config) -> ReminderSettings:
+        return cls(MailSettings.from_config(config), config["TRUST_NAME"], config["BASE_URL"])
+
+
+@dataclass(frozen=True)
+class Sending:
+    """What happened to a batch of reminders."""
+
+    sent: list[Reminder]
+    failed: list[tuple[Reminder, str]]
+    # No mail server is set up: the reminders were written to the server's log only.
+    logged_only: bool
+
+
+def send_reminders(session: Session, settings: ReminderSettings, content: Content,
+                   cycle: ReviewCycle, reminders: Iterable[Reminder], by: Actor,
+                   today: date, now: datetime) -> Sending:
+    """The one reminder workflow, for the daily job and HR's buttons alike: log each
+    reminder (dropping any already sent), audit, commit, then email; a reminder that could
+    not be emailed is taken out of the log again so the next run retries it."""
+    logged_only = not settings.mail.configured
+    kept = record(session, cycle, reminders, now, by.person_id, logged_only=logged_only)
+    if kept:
+        by.record(session, "reminders-sent", f"cycle:{cycle.id}",
+                  people=[r.person.id for r in kept], kinds=sorted({r.kind for r in kept}),
+                  logged_only=logged_only)
+    session.commit()
+    sent, failed = deliver(settings.mail, kept, cycle, content, today, settings.trust_name,
+                           settings.base_url)
+    if failed:
+        forget(session, [r.log_id for r, _ in failed])
+        session.commit()
+    return Sending(sent, failed, logged_only)

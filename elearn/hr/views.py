@@ -1,14 +1,14 @@
-"""HR and head teachers: completion dashboard, people, exports, staff import, reminders
-and leavers. Recording reviews and the cycle's certificates are in elearn.reviews.
+"""HR and head teachers: the completion overview, the people list and its exports, a
+person's page, reminders sent by hand and marking a leaver. The staff import is in
+elearn.people, reviews and the cycle's certificates in elearn.cycles.
 
-Every view: load → check access (visible_school_ids, the one scoping rule) → act → commit
-once; emails go after the commit.
+Every view: load → check access (elearn.auth.access) → act → commit once; emails go after
+the commit.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from math import ceil
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -24,77 +24,51 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from elearn import privacy
-from elearn.auth.access import can_see_person, hr_school_ids, roles_required, visible_school_ids
-from elearn.auth.tokens import INVITE
+from elearn.audit import Actor
+from elearn.auth.access import (
+    may_act_on_person,
+    may_manage_school,
+    may_see_school,
+    roles_required,
+    schools_to_see,
+)
 from elearn.certification.services import my_certificates
-from elearn.cycles import current_cycle, deadline
+from elearn.current import audit, content
+from elearn.cycles.rules import current_cycle, deadline
 from elearn.extensions import db
-from elearn.hr import exports, importing
+from elearn.hr import exports
 from elearn.hr import reminders as reminder_rules
-from elearn.hr.completion import (
+from elearn.hr.completion import TrackState, completion, without_cyclic_gc
+from elearn.hr.forms import ActionForm, LeaverForm
+from elearn.hr.people_list import (
     SORT_KEYS,
     STATUS_FILTERS,
+    Page,
     PeopleFilter,
-    TrackState,
-    completion,
+    school_shown,
     sort_people,
-    summarise,
     visible_schools,
-    without_cyclic_gc,
 )
-from elearn.hr.forms import (
-    ActionForm,
-    ConfirmImportForm,
-    ImportForm,
-    LeaverForm,
-)
-from elearn.mail import MailSettings
-from elearn.models import (
-    MANUAL,
-    ROLE_LABELS,
-    Attempt,
-    Person,
-    ReviewCycle,
-    Role,
-    School,
-    StaffImport,
-    utcnow,
-)
-from elearn.people import PersonError, people_count
+from elearn.hr.summary import summarise
+from elearn.models import MANUAL, ROLE_LABELS, Attempt, Person, ReviewCycle, Role, School, utcnow
+from elearn.people import leavers
 from elearn.quiz.attempts import carried_over
-from elearn.web import audit, content
+from elearn.wording import people_count
 
 bp = Blueprint("hr", __name__, url_prefix="/hr", template_folder="templates")
 
-PAGE_SIZE = 50
 ROLE_FILTERS = (Role.STAFF, Role.LEADER, Role.GOVERNOR)
 VIEWERS = (Role.HR, Role.LEADER)
-IMPORT_HOURS = 24
 
 
-@bp.app_template_filter("short_date")
-def short_date(value) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
-def _scope() -> set[int] | None:
-    return visible_school_ids(current_user)
-
-
-def _in_scope(school_id: int) -> bool:
-    scope = _scope()
-    return scope is None or school_id in scope
-
-
-# Completion dashboard -------------------------------------------------------------------
+# Completion overview and the people list --------------------------------------------------
 
 
 @bp.get("/")
 @roles_required(*VIEWERS)
 def index():
     cycle = current_cycle(db.session)
-    scope = _scope()
+    scope = schools_to_see(current_user)
     schools = visible_schools(db.session, scope)
     summary = None
     if cycle is not None:
@@ -112,25 +86,16 @@ def index():
 def _filters(schools: list[tuple[int, str]]) -> tuple[PeopleFilter, dict[str, str]]:
     """The filters in the query string; values that mean nothing are ignored, a school
     outside the viewer's scope answers 404."""
-    args = request.args
-    query: dict[str, str] = {}
-    school_id = args.get("school", type=int)
-    if school_id is not None:
-        if school_id not in {sid for sid, _ in schools}:
-            abort(404)
-        query["school"] = str(school_id)
-    role = args.get("role") if args.get("role") in {r.value for r in ROLE_FILTERS} else None
-    track = args.get("track") if args.get("track") in {t.id for t in content().tracks} else None
-    status = args.get("status") if args.get("status") in STATUS_FILTERS else None
-    search = " ".join(args.get("q", "").split())[:100] or None
-    for key, value in (("role", role), ("track", track), ("status", status), ("q", search)):
-        if value:
-            query[key] = value
-    return PeopleFilter(school_id, role, track, status, search), query
+    people_filter, query = PeopleFilter.from_args(
+        request.args, {r.value for r in ROLE_FILTERS}, {t.id for t in content().tracks})
+    if people_filter.school_id is not None and \
+            people_filter.school_id not in {sid for sid, _ in schools}:
+        abort(404)
+    return people_filter, query
 
 
 def _filtered_rows(cycle):
-    scope = _scope()
+    scope = schools_to_see(current_user)
     schools = visible_schools(db.session, scope)
     people_filter, query = _filters(schools)
     narrowed = {people_filter.school_id} if people_filter.school_id is not None else scope
@@ -153,25 +118,16 @@ def people():
     if cycle is None:
         return render_template("hr/people.html", cycle=None, schools=[], rows=[])
     rows, schools, people_filter, query, sort, descending = _filtered_rows(cycle)
-    pages = max(1, ceil(len(rows) / PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    school_name = _school_shown(schools, people_filter)
+    page = Page.of(len(rows), request.args.get("page", 1, type=int))
     return render_template(
         "hr/people.html", cycle=cycle, deadline=deadline(cycle, date.today()),
-        rows=shown, total=len(rows), first=(page - 1) * PAGE_SIZE + 1, page=page,
-        pages=pages, schools=schools, school_name=school_name, filters=people_filter,
+        rows=rows[page.start:page.end], total=len(rows), first=page.start + 1,
+        page=page.number, pages=page.pages, schools=schools,
+        school_name=school_shown(schools, people_filter.school_id), filters=people_filter,
         query=query, sort=sort, descending=descending, tracks=content().tracks,
         track_titles={t.id: t.title for t in content().tracks}, roles=ROLE_FILTERS,
         statuses=STATUS_FILTERS, remind_form=ActionForm(),
         incomplete=sum(r.status is not TrackState.COMPLETE for r in rows))
-
-
-def _school_shown(schools: list[tuple[int, str]], people_filter) -> str | None:
-    """The school a list is about: the one filtered on, or the viewer's only school (a head
-    teacher's, filtered or not); None for several."""
-    return dict(schools).get(people_filter.school_id) or (
-        schools[0][1] if len(schools) == 1 else None)
 
 
 EXPORT_FORMATS = {
@@ -189,7 +145,7 @@ def _export(kind: str) -> Response:
     db.session.commit()
     write, mimetype = EXPORT_FORMATS[kind]
     response = Response(write(rows, content()), mimetype=mimetype)
-    filename = exports.export_filename(kind, _school_shown(schools, people_filter),
+    filename = exports.export_filename(kind, school_shown(schools, people_filter.school_id),
                                        cycle.review_date, date.today())
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -208,21 +164,20 @@ def people_xlsx():
     return _export("xlsx")
 
 
+# One person -------------------------------------------------------------------------------
+
+
 @bp.get("/people/<int:person_id>")
 @roles_required(*VIEWERS)
 def person(person_id: int):
     person = db.session.get(Person, person_id)
-    if person is None or not _in_scope(person.school_id):
+    if person is None or not may_see_school(current_user, person.school_id):
         abort(404)
     return _person_page(person, LeaverForm())
 
 
-def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
-    cycle = current_cycle(db.session)
-    row = None
-    if cycle is not None:
-        found = completion(db.session, content(), cycle, date.today(), None, {person.id})
-        row = found[0] if found else None
+def _person_history(person: Person) -> dict:
+    """The person's attempts in every cycle and the reminders sent to them."""
     attempts = list(db.session.scalars(
         select(Attempt).where(Attempt.person_id == person.id)
         .order_by(Attempt.started_at.desc(), Attempt.id.desc())))
@@ -231,243 +186,38 @@ def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
     log = reminder_rules.log_for(db.session, person.id)
     senders = {p.id: p.name for p in db.session.scalars(
         select(Person).where(Person.id.in_({r.sent_by_id for r in log if r.sent_by_id})))}
+    return {"attempts": attempts, "cycles": cycles, "reminders": log, "senders": senders}
+
+
+def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
+    cycle = current_cycle(db.session)
+    found = completion(db.session, content(), cycle, date.today(), None, {person.id}) \
+        if cycle is not None else []
+    may_mark_leaver = current_user.has_role(Role.HR) and person.erased_at is None \
+        and may_act_on_person(current_user, person)
     return render_template(
-        "hr/person.html", person=person, cycle=cycle, row=row, attempts=attempts,
-        cycles=cycles,
+        "hr/person.html", person=person, cycle=cycle, row=found[0] if found else None,
         carried=carried_over(db.session, person.id, cycle.id) if cycle else {},
         units=content().units, track_titles={t.id: t.title for t in content().tracks},
         certificates=my_certificates(db.session, person.id, date.today()),
-        reminders=log, senders=senders, kind_labels=reminder_rules.KIND_LABELS,
-        remind_form=ActionForm(), role_labels=ROLE_LABELS,
-        leaver_form=leaver_form if current_user.has_role(Role.HR)
-        and person.id != current_user.id and person.erased_at is None else None,
-        retention_days=current_app.config["RETENTION_DAYS"]), status
-
-
-# Reminders sent by hand -----------------------------------------------------------------
-
-
-def _send_reminders(cycle, rows, by: Person) -> tuple[int, list[str], bool]:
-    """Log a manual reminder for each row, commit, then email; failures leave the log.
-    Returns how many went, the names it failed for, and whether they were only written to
-    the server's log (no mail server set up)."""
-    today = date.today()
-    settings = MailSettings.from_config(current_app.config)
-    logged_only = not settings.configured
-    kept = reminder_rules.record(
-        db.session, cycle, [reminder_rules.Reminder(r, MANUAL) for r in rows], utcnow(), by.id,
-        logged_only=logged_only)
-    audit("reminders-sent", f"cycle:{cycle.id}", kind=MANUAL,
-          people=[r.person.id for r in kept], logged_only=logged_only)
-    db.session.commit()
-    sent, failed = reminder_rules.deliver(
-        settings, kept, cycle, content(), today,
-        current_app.config["TRUST_NAME"], current_app.config["BASE_URL"])
-    if failed:
-        reminder_rules.forget(db.session, [r.log_id for r, _ in failed])
-        db.session.commit()
-        for reminder, why in failed:
-            current_app.logger.warning("reminder to %s failed: %s", reminder.person.email, why)
-    return len(sent), [r.person.name for r, _ in failed], logged_only
-
-
-def _flash_sent(sent: int, failed: list[str], logged_only: bool, where: str) -> None:
-    people = people_count(sent) + where
-    if sent and logged_only:
-        flash(f"Not sent: no mail server is set up, so the reminder to {people} was written "
-              "to the server log instead of being emailed. Nobody received it.", "error")
-    elif sent:
-        flash(f"Reminder sent to {people}.", "success")
-    if failed:
-        flash("The reminder could not be emailed to " + ", ".join(failed) + ". The mail "
-              "server did not accept it; try again later.", "error")
-
-
-@bp.post("/people/<int:person_id>/remind")
-@roles_required(Role.HR)
-def remind_person(person_id: int):
-    person = db.session.get(Person, person_id)
-    cycle = current_cycle(db.session)
-    if person is None or cycle is None or not _in_scope(person.school_id):
-        abort(404)
-    if ActionForm().validate_on_submit():
-        found = completion(db.session, content(), cycle, date.today(), None, {person.id})
-        if not found or found[0].status is TrackState.COMPLETE:
-            flash(f"{person.name} has no training left to do in this review cycle, so no "
-                  "reminder was sent.", "info")
-        else:
-            sent, failed, logged_only = _send_reminders(
-                cycle, found, db.session.get(Person, current_user.id))
-            _flash_sent(sent, failed, logged_only, "")
-    return redirect(url_for("hr.person", person_id=person.id))
-
-
-def school_and_cycle_or_404(school_id: int) -> tuple[School, ReviewCycle]:
-    """A school the viewer may act on, and the current cycle; 404 otherwise."""
-    school = db.session.get(School, school_id)
-    cycle = current_cycle(db.session)
-    if school is None or cycle is None or not _in_scope(school_id):
-        abort(404)
-    return school, cycle
-
-
-@bp.post("/schools/<int:school_id>/remind")
-@roles_required(Role.HR)
-def remind_school(school_id: int):
-    school, cycle = school_and_cycle_or_404(school_id)
-    if ActionForm().validate_on_submit():
-        rows = [r for r in completion(db.session, content(), cycle, date.today(), {school_id})
-                if r.status is not TrackState.COMPLETE]
-        if not rows:
-            flash(f"Everyone at {school.name} has completed their training; no reminders "
-                  "were sent.", "info")
-        else:
-            sent, failed, logged_only = _send_reminders(
-                cycle, rows, db.session.get(Person, current_user.id))
-            _flash_sent(sent, failed, logged_only,
-                        f" at {school.name} who had not completed their training")
-    back = request.form.get("back")
-    if back == "people":
-        return redirect(url_for("hr.people", school=school_id, status="incomplete"))
-    return redirect(url_for("hr.index"))
-
-
-# Staff import ---------------------------------------------------------------------------
-
-
-def _import_scope() -> set[int] | None:
-    return hr_school_ids(current_user)
-
-
-def _upload(upload_id: int) -> StaffImport:
-    upload = db.session.get(StaffImport, upload_id)
-    if upload is None or upload.uploaded_by_id != current_user.id:
-        abort(404)
-    return upload
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@roles_required(Role.HR)
-def import_staff():
-    form = ImportForm()
-    errors: list[importing.RowError] = []
-    if form.validate_on_submit():
-        data = form.file.data.read(importing.MAX_BYTES + 1)
-        try:
-            if len(data) > importing.MAX_BYTES:
-                raise PersonError("The file is larger than 10 MB. Split it by school.")
-            text = importing.decode(data)
-        except PersonError as exc:
-            errors = [importing.RowError(None, str(exc))]
-        else:
-            plan = importing.plan_import(db.session, text, _import_scope(),
-                                         form.deactivate_leavers.data, current_user.id)
-            errors = plan.errors
-            if plan.ok:
-                upload = StaffImport(uploaded_by_id=current_user.id, text=text,
-                                     filename=(form.file.data.filename or "staff.csv")[:255],
-                                     deactivate_leavers=form.deactivate_leavers.data)
-                db.session.add(upload)
-                db.session.commit()
-                return redirect(url_for("hr.import_preview", upload_id=upload.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("hr/import.html", form=form, errors=errors,
-                           max_errors=200), status
-
-
-def _plan_for(upload: StaffImport) -> importing.ImportPlan:
-    return importing.plan_import(db.session, upload.text, _import_scope(),
-                                 upload.deactivate_leavers, current_user.id)
-
-
-@bp.get("/import/<int:upload_id>")
-@roles_required(Role.HR)
-def import_preview(upload_id: int):
-    upload = _upload(upload_id)
-    plan = None if upload.applied_at else _plan_for(upload)
-    form = ConfirmImportForm(digest=plan.digest() if plan else "")
-    return _render_preview(upload=upload, plan=plan, form=form,
-                           expired=_expired(upload))
-
-
-def _render_preview(**context) -> str:
-    return render_template("hr/import_preview.html",
-                           leaver_limit=importing.LEAVER_SHARE_LIMIT_PERCENT, **context)
-
-
-def _expired(upload: StaffImport) -> bool:
-    return utcnow() - upload.uploaded_at > timedelta(hours=IMPORT_HOURS)
-
-
-@bp.post("/import/<int:upload_id>")
-@roles_required(Role.HR)
-def import_confirm(upload_id: int):
-    upload = _upload(upload_id)
-    form = ConfirmImportForm()
-    if not form.validate_on_submit() or upload.applied_at or _expired(upload):
-        return redirect(url_for("hr.import_preview", upload_id=upload.id))
-    # Validated again now: the database may have changed since the preview.
-    plan = _plan_for(upload)
-    if not plan.ok or plan.digest() != form.digest.data:
-        flash("The people records changed since this preview was made. Check the preview "
-              "again before confirming.", "error")
-        return _render_preview(upload=upload, plan=plan,
-                               form=ConfirmImportForm(digest=plan.digest()),
-                               expired=False), 409
-    impact = plan.leaver_impact
-    if impact.needs_extra_confirmation and not form.understand_leavers.data:
-        form.understand_leavers.errors = [
-            f"Tick the box to confirm you understand {people_count(impact.total)} will be "
-            "deactivated, or cancel "
-            "and upload the file without \u201cDeactivate leavers\u201d ticked."]
-        return _render_preview(upload=upload, plan=plan, form=form,
-                               expired=False), 422
-    added = importing.apply_import(db.session, plan)
-    upload.applied_at = utcnow()
-    upload.summary = (f"{len(plan.adds)} added, {len(plan.changes)} changed, "
-                      f"{len(plan.leavers)} deactivated, {plan.unchanged} unchanged.")
-    db.session.flush()
-    audit("staff-imported", f"import:{upload.id}", summary=upload.summary,
-          added=[p.id for p in added], deactivated=[x.person_id for x in plan.leavers])
-    for change in plan.changes:  # role and detail changes, one event per person
-        audit("person-changed", f"person:{change.person_id}", changes=list(change.what),
-              via=f"import:{upload.id}")
-    db.session.commit()
-    failed = _invite(added)
-    invited = len(added) - len(failed)
-    flash(f"Import done: {upload.summary} Invitations were emailed to {invited} new "
-          f"{'person' if invited == 1 else 'people'}.", "success")
-    if failed:
-        flash("The invitation could not be emailed to " + ", ".join(failed) + ".", "error")
-    return redirect(url_for("hr.import_preview", upload_id=upload.id))
-
-
-def _invite(people: list[Person]) -> list[str]:
-    """Email each new person their invitation; returns the names it failed for."""
-    from elearn.auth.views import send_password_link
-
-    failed = []
-    for new_person in people:
-        try:
-            send_password_link(new_person, INVITE)
-        except OSError as exc:
-            current_app.logger.warning("invitation to %s failed: %s", new_person.email, exc)
-            failed.append(new_person.name)
-    return failed
+        kind_labels=reminder_rules.KIND_LABELS, remind_form=ActionForm(),
+        role_labels=ROLE_LABELS, leaver_form=leaver_form if may_mark_leaver else None,
+        retention_days=current_app.config["RETENTION_DAYS"], **_person_history(person)
+    ), status
 
 
 @bp.post("/people/<int:person_id>/leaver")
 @roles_required(Role.HR)
 def mark_leaver(person_id: int):
     person = db.session.get(Person, person_id)
-    if person is None or not can_see_person(current_user, person) or person.id == current_user.id:
+    if person is None or not may_act_on_person(current_user, person):
         abort(404)
     form = LeaverForm()
     if not form.validate_on_submit():
         return _person_page(person, form, 422)  # the errors beside their fields
     try:
-        privacy.mark_leaver(person, form.left_on.data)
-    except privacy.PrivacyError as exc:
+        leavers.mark_leaver(person, form.left_on.data)
+    except leavers.PrivacyError as exc:
         db.session.rollback()
         form.left_on.errors = [str(exc)]
         return _person_page(person, form, 422)
@@ -477,3 +227,65 @@ def mark_leaver(person_id: int):
     flash(f"{person.name} is marked as a leaver and can no longer sign in. Their personal "
           f"details will be erased {days} days after {form.left_on.data:%d %B %Y}.", "success")
     return redirect(url_for("hr.person", person_id=person.id))
+
+
+# Reminders sent by hand -----------------------------------------------------------------
+
+
+def _send_reminders(cycle: ReviewCycle, rows, where: str) -> None:
+    """Send HR's reminder to each row (the same workflow as the daily job), then say how it
+    went."""
+    outcome = reminder_rules.send_reminders(
+        db.session, reminder_rules.ReminderSettings.from_config(current_app.config),
+        content(), cycle, [reminder_rules.Reminder(r, MANUAL) for r in rows],
+        Actor(current_user.id, request.remote_addr), date.today(), utcnow())
+    for reminder, why in outcome.failed:
+        current_app.logger.warning("reminder to %s failed: %s", reminder.person.email, why)
+    people = people_count(len(outcome.sent)) + where
+    if outcome.sent and outcome.logged_only:
+        flash(f"Not sent: no mail server is set up, so the reminder to {people} was written "
+              "to the server log instead of being emailed. Nobody received it.", "error")
+    elif outcome.sent:
+        flash(f"Reminder sent to {people}.", "success")
+    if outcome.failed:
+        flash("The reminder could not be emailed to " + ", ".join(
+            r.person.name for r, _ in outcome.failed) + ". The mail server did not accept "
+            "it; try again later.", "error")
+
+
+@bp.post("/people/<int:person_id>/remind")
+@roles_required(Role.HR)
+def remind_person(person_id: int):
+    person = db.session.get(Person, person_id)
+    cycle = current_cycle(db.session)
+    if person is None or cycle is None or not may_manage_school(current_user, person.school_id):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        found = completion(db.session, content(), cycle, date.today(), None, {person.id})
+        if not found or found[0].status is TrackState.COMPLETE:
+            flash(f"{person.name} has no training left to do in this review cycle, so no "
+                  "reminder was sent.", "info")
+        else:
+            _send_reminders(cycle, found, "")
+    return redirect(url_for("hr.person", person_id=person.id))
+
+
+@bp.post("/schools/<int:school_id>/remind")
+@roles_required(Role.HR)
+def remind_school(school_id: int):
+    school = db.session.get(School, school_id)
+    cycle = current_cycle(db.session)
+    if school is None or cycle is None or not may_manage_school(current_user, school_id):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        rows = [r for r in completion(db.session, content(), cycle, date.today(), {school_id})
+                if r.status is not TrackState.COMPLETE]
+        if not rows:
+            flash(f"Everyone at {school.name} has completed their training; no reminders "
+                  "were sent.", "info")
+        else:
+            _send_reminders(cycle, rows, f" at {school.name} who had not completed their "
+                                         "training")
+    if request.form.get("back") == "people":
+        return redirect(url_for("hr.people", school=school_id, status="incomplete"))
+    return redirect(url_for("hr.index"))

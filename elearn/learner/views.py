@@ -7,17 +7,16 @@ from datetime import date
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from elearn.acknowledgement import AcknowledgementClosed, acknowledge, acknowledgement
 from elearn.certification.services import complete_tracks, my_certificates
 from elearn.content.versions import units_to_retrain
-from elearn.cycles import current_cycle, deadline
+from elearn.current import audit, content, has_my_training_page, my_tracks, renderer
+from elearn.cycles.rules import current_cycle, deadline, new_version_changes, policy_in_force
 from elearn.extensions import db
+from elearn.learner.acknowledgement import AcknowledgementClosed, acknowledge, acknowledgement
 from elearn.learner.forms import AcknowledgeForm
 from elearn.models import Person, utcnow
-from elearn.privacy import personal_data
+from elearn.people.personal_data import personal_data
 from elearn.quiz.attempts import attempts_for, carried_over, progress
-from elearn.review import new_version_changes, policy_in_force
-from elearn.web import audit, content, has_my_training_page, my_tracks, renderer
 
 bp = Blueprint("learner", __name__, template_folder="templates")
 

@@ -17,7 +17,8 @@ class StaffImport(Base):
     __tablename__ = "staff_import"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    # Empty for an import run from the command line.
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     text: Mapped[str] = mapped_column(Text)
     deactivate_leavers: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Unit
+from elearn.cycles.rules import deadline_passed
 from elearn.models import (
     Answer,
     Attempt,
@@ -21,6 +22,7 @@ from elearn.models import (
     Person,
     ReviewCycle,
 )
+from elearn.people.rules import tracks_of
 from elearn.quiz.grading import ResponseError, check_response, grade
 
 
@@ -79,10 +81,6 @@ def draw(unit: Unit, rng: random.Random) -> tuple[list[str], dict[str, list[str]
     return [q.id for q in questions], option_order
 
 
-def deadline_passed(cycle: ReviewCycle, today: date) -> bool:
-    return today > cycle.review_date
-
-
 def _own_attempt(session: Session, person: Person, attempt_id: int) -> Attempt:
     attempt = session.get(Attempt, attempt_id)
     if attempt is None or attempt.person_id != person.id:
@@ -99,7 +97,7 @@ def _open_attempt(session: Session, person: Person, cycle: ReviewCycle,
     if attempt.cycle_id != cycle.id:
         raise AttemptClosed("This attempt belongs to an earlier review cycle. Start the unit "
                             "again from your home page.")
-    if deadline_passed(cycle, today):
+    if deadline_passed(cycle.review_date, today):
         raise DeadlinePassed(
             f"The review date ({cycle.review_date:%d %B %Y}) has passed, so answers can no "
             "longer be accepted. The Trust will reopen training when the policy is reviewed.")
@@ -143,10 +141,10 @@ def start_attempt(session: Session, content: Content, person: Person, cycle: Rev
                   rng: random.Random | None = None) -> Attempt:
     """Resume the open attempt at a unit, or start a new one (a retake after a fail)."""
     unit = content.units.get(unit_id)
-    tracks = content.tracks_for_roles({r.value for r in person.roles})
+    tracks = tracks_of(content, person)
     if unit is None or not any(unit_id in t.unit_ids for t in tracks):
         raise AttemptNotFound("There is no such unit in your training.")
-    if deadline_passed(cycle, today):
+    if deadline_passed(cycle.review_date, today):
         raise DeadlinePassed(
             f"The review date ({cycle.review_date:%d %B %Y}) has passed, so new attempts "
             "cannot start. The Trust will reopen training when the policy is reviewed.")

@@ -20,13 +20,12 @@ from markupsafe import Markup
 
 from elearn.certification.services import complete_tracks
 from elearn.content.model import QuestionKind
-from elearn.cycles import current_cycle, deadline
+from elearn.current import content, my_tracks, renderer
+from elearn.cycles.rules import current_cycle, deadline, policy_in_force
 from elearn.extensions import db
 from elearn.models import Attempt, Person, ReviewCycle, utcnow
 from elearn.quiz import attempts as service
 from elearn.quiz.forms import positions_given, response_from_form
-from elearn.review import policy_in_force
-from elearn.web import content, my_tracks, renderer
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
 

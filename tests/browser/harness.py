@@ -90,10 +90,10 @@ def _serve(server, tmp: Path) -> LiveServer:
     from sqlalchemy import select
 
     from elearn import create_app
+    from elearn.current import renderer
     from elearn.demo import load_demo, seed_progress
     from elearn.extensions import db
     from elearn.models import Person, Role, School, utcnow
-    from elearn.web import renderer
 
     url = f"http://127.0.0.1:{server.server_port}"
     app = create_app({

@@ -412,13 +412,13 @@ def pass_track_directly(server, email: str, track_id: str) -> list[str]:
     it; returns the codes of the certificates issued. For seeding verify and HR tests."""
     from sqlalchemy import select
 
-    from elearn.acknowledgement import acknowledge
     from elearn.certification.services import complete_tracks
-    from elearn.cycles import current_cycle
+    from elearn.current import renderer
+    from elearn.cycles.rules import current_cycle
     from elearn.extensions import db
+    from elearn.learner.acknowledgement import acknowledge
     from elearn.models import Person, utcnow
     from elearn.quiz import attempts as service
-    from elearn.web import renderer
 
     content = server.content
     track = next(t for t in content.tracks if t.id == track_id)

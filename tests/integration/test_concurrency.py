@@ -13,8 +13,8 @@ from helpers import PASSWORD, gunicorn
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.pool import NullPool
 
+from elearn.current import content
 from elearn.models import Answer, Attempt, AttemptResult, Certificate, Role
-from elearn.web import content
 
 LEARNERS = 50
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

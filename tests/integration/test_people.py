@@ -1,7 +1,7 @@
 import pytest
 
 from elearn.models import Person, Role
-from elearn.people import NewPerson, PersonError, add_person
+from elearn.people.rules import NewPerson, PersonError, add_person
 
 
 def _count(db):

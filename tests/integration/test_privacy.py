@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from helpers import acknowledge, csrf_token, pass_unit, sign_in
 
 from elearn.certification.codes import display
-from elearn.cycles import long_date
 from elearn.models import AuditEvent, Certificate, Person, Role
-from elearn.privacy import HOLDER_REMOVED
+from elearn.people.leavers import HOLDER_REMOVED
+from elearn.wording import long_date
 
 
 def test_a_person_downloads_everything_held_about_them(signed_in, cycle, db):

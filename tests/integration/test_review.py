@@ -15,6 +15,9 @@ from helpers import acknowledge, csrf_token, sign_in, table
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from elearn.current import content
+from elearn.cycles.retraining import Retraining, plan_retraining
+from elearn.cycles.review import ReviewError, record_review
 from elearn.models import (
     Attempt,
     AttemptResult,
@@ -24,8 +27,6 @@ from elearn.models import (
     ReviewCycle,
     Role,
 )
-from elearn.review import Retraining, ReviewError, plan_retraining, record_review
-from elearn.web import content
 
 TODAY = date.today()
 NEXT_YEAR = TODAY + timedelta(days=365)
@@ -80,7 +81,7 @@ def _carried(db, cycle_id):
 def test_targeted_retraining_carries_over_exactly_the_units_no_change_touches(db, trust):
     people, attempts = trust
     new = record_review(db.session, content(), TODAY, NEXT_YEAR, TODAY, "v2",
-                        Retraining.CHANGED)
+                        Retraining.CHANGED).cycle
     db.session.commit()
     # "approval" cites only an unchanged clause: each pass of it carries over with the
     # original attempt. "friends" (changed clause) and "reporting" (added) do not.
@@ -91,7 +92,8 @@ def test_targeted_retraining_carries_over_exactly_the_units_no_change_touches(db
 
 
 def test_full_retraining_carries_nothing_over(db, trust):
-    new = record_review(db.session, content(), TODAY, NEXT_YEAR, TODAY, "v2", Retraining.ALL)
+    new = record_review(db.session, content(), TODAY, NEXT_YEAR, TODAY, "v2",
+                        Retraining.ALL).cycle
     db.session.commit()
     assert _carried(db, new.id) == set()
 
@@ -134,7 +136,7 @@ def test_learners_see_carried_over_units_and_take_only_the_rest(app, db, trust, 
 def test_a_governor_whose_units_all_carry_over_completes_on_acknowledging(app, db, trust):
     people, _ = trust
     new = record_review(db.session, content(), TODAY, NEXT_YEAR, TODAY, "v2",
-                        Retraining.CHANGED)
+                        Retraining.CHANGED).cycle
     db.session.commit()
     client = app.test_client()
     sign_in(client, people["cat"].email)

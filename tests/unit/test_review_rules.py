@@ -1,6 +1,6 @@
 """The retraining rule, on its own."""
 
-from elearn.review import unit_carries_over
+from elearn.cycles.retraining import unit_carries_over
 
 TOUCHED = frozenset({"friends"})
 

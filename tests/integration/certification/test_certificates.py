@@ -109,7 +109,7 @@ def test_a_matching_etag_reveals_nothing_to_someone_outside_the_scope(app, compl
 def test_an_erased_certificate_is_gone_even_for_a_copy_held_by_the_browser(
         app, completed, db, make_person):
     from elearn.models import Person, utcnow
-    from elearn.privacy import erase
+    from elearn.people.leavers import erase
 
     client, person = completed
     certificate = db.session.query(Certificate).one()

@@ -12,9 +12,9 @@ from helpers import sign_in, table
 from openpyxl import load_workbook
 from sqlalchemy import event
 
+from elearn.current import content
 from elearn.hr.completion import TrackState, completion
 from elearn.models import Person, Role
-from elearn.web import content
 
 
 def _client(app, person):

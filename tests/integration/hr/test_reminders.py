@@ -8,9 +8,9 @@ import pytest
 from helpers import csrf_token, page_text, sign_in, table
 from sqlalchemy.exc import IntegrityError
 
+from elearn.current import content
 from elearn.hr import reminders
 from elearn.models import ReminderLog, Role
-from elearn.web import content
 
 
 def _due_in(db, cycle, days: int) -> None:

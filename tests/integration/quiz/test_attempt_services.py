@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
+from elearn.current import content
 from elearn.models import Attempt, AttemptResult, Role, utcnow
 from elearn.quiz import attempts as service
-from elearn.web import content
 
 
 def test_a_second_result_for_an_attempt_is_refused_by_the_database(db, make_person, cycle):

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from helpers import csrf_token, sign_in
 
+from elearn.current import content
 from elearn.models import Answer, Attempt, AttemptResult, Role
-from elearn.web import content
 
 
 def _start(client, unit_id="friends"):

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from elearn.content.model import QuestionKind
+from elearn.current import content
 from elearn.models import Answer, Attempt, LoginFailure, Person, Role
 from elearn.quiz.grading import ResponseError, check_response
-from elearn.web import content
 
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -116,8 +116,10 @@ def test_staff_import_of_any_file_is_all_or_nothing(db, make_person, rows, raw):
     import csv
     import io
 
-    from elearn.hr.importing import apply_import, decode, plan_import
-    from elearn.people import PersonError
+    from elearn.people.import_service import apply_import
+    from elearn.people.rules import PersonError
+    from elearn.people.staff_file import decode
+    from elearn.people.staff_import import plan_import
 
     before = sorted((p.email, p.name, p.active) for p in db.session.query(Person))
     buffer = io.StringIO()

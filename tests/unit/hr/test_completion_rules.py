@@ -5,15 +5,14 @@ from datetime import UTC, date, datetime
 
 from elearn.content.model import Track
 from elearn.hr.completion import (
-    PeopleFilter,
     PersonCompletion,
     TrackState,
     is_overdue,
     overall_state,
-    sort_people,
-    summarise,
     track_state,
 )
+from elearn.hr.people_list import PeopleFilter, sort_people
+from elearn.hr.summary import summarise
 
 C, P, N = TrackState.COMPLETE, TrackState.IN_PROGRESS, TrackState.NOT_STARTED
 TRACKS = [Track("staff", "Staff", "", ("staff",), 80, ("u1",)),

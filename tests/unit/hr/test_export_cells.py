@@ -3,7 +3,7 @@
 import pytest
 
 from elearn.hr.exports import safe_cell
-from elearn.hr.importing import read_rows, split_roles
+from elearn.people.staff_file import read_rows, split_roles
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+44 20", "-2", "@SUM(A1)", "\tx", "\rx",

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from elearn.hr.exports import export_filename, slug
+from elearn.hr.exports import export_filename
+from elearn.wording import slug
 
 
 def test_a_schools_export_names_the_school_the_cycle_and_the_day():

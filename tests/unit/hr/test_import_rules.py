@@ -1,16 +1,9 @@
 """The staff import's rules that need no database: when deactivating leavers needs an extra
 confirmation, and files whose columns are separated by semicolons."""
 
-from elearn.hr.importing import (
-    SEMICOLON_FILE,
-    Leaver,
-    leaver_impact,
-    leaver_share_over_limit,
-    read_rows,
-    split_roles,
-    uses_semicolons,
-)
 from elearn.models import Role
+from elearn.people.staff_file import SEMICOLON_FILE, read_rows, split_roles, uses_semicolons
+from elearn.people.staff_import import Leaver, leaver_impact, leaver_share_over_limit
 
 
 def _leaver(n: int, school: str = "Hollybrook", *roles: Role) -> Leaver:

@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -19,31 +20,25 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from elearn.auth.access import hr_school_ids, roles_required, visible_school_ids
+from elearn.audit import Actor
+from elearn.auth.access import may_manage_school, roles_required, schools_to_manage
 from elearn.certification import codes
 from elearn.certification.services import CertificateError, certificates_per_school, revoke
 from elearn.content.model import UnknownVersion
 from elearn.content.versions import Change, diff_policies
-from elearn.cycles import current_cycle, deadline, long_date
+from elearn.current import audit, content
+from elearn.cycles.forms import ReviewForm, RevokeForm
+from elearn.cycles.retraining import Retraining, plan_each_choice
+from elearn.cycles.review import ReviewError, check_review, record_review
+from elearn.cycles.rules import current_cycle, deadline, policy_in_force
 from elearn.extensions import db
-from elearn.hr.exports import slug
-from elearn.hr.views import school_and_cycle_or_404
-from elearn.models import CarriedOverPass, Certificate, Person, Role, School, utcnow
-from elearn.review import (
-    Retraining,
-    ReviewError,
-    check_review,
-    plan_each_choice,
-    policy_in_force,
-    record_review,
-)
-from elearn.reviews.forms import ReviewForm, RevokeForm
-from elearn.web import audit, content
+from elearn.models import Certificate, Person, Role, School, utcnow
+from elearn.wording import long_date, slug
 
-bp = Blueprint("reviews", __name__, url_prefix="/hr", template_folder="templates")
+bp = Blueprint("cycles", __name__, url_prefix="/hr", template_folder="templates")
 
 
 def _version_choices(in_force: str | None) -> list[SelectChoice]:
@@ -74,12 +69,12 @@ def _cycle_page(review_form: ReviewForm | None = None, revoke_form: RevokeForm |
                 status: int = 200):
     cycle = current_cycle(db.session)
     trust_content = content()
-    scope = hr_school_ids(current_user)
+    scope = schools_to_manage(current_user)
     schools = [s for s in db.session.scalars(select(School).order_by(School.is_central,
                                                                      School.name))
                if scope is None or s.id in scope]
     return render_template(
-        "reviews/cycle.html", cycle=cycle,
+        "cycles/cycle.html", cycle=cycle,
         certificate_counts=certificates_per_school(db.session, cycle.id) if cycle else {},
         deadline=deadline(cycle, date.today()) if cycle else None,
         schools=schools, review_form=review_form or _review_form(),
@@ -114,22 +109,17 @@ def record():
         plans = plan_each_choice(db.session, trust_content, policy.version)
         plan = plans[retraining]
         other = next(p for choice, p in plans.items() if choice is not retraining)
-        return render_template("reviews/review_preview.html", form=form, plan=plan, other=other,
+        return render_template("cycles/review_preview.html", form=form, plan=plan, other=other,
                                plans=list(plans.values()), units=trust_content.units,
                                unit_rows=plan.units_by_school(trust_content), policy=policy)
     cycle = record_review(db.session, trust_content, form.reviewed_on.data,
                           form.next_review.data, date.today(), policy.version, retraining,
-                          db.session.get(Person, current_user.id))
-    carried = db.session.scalar(select(func.count()).select_from(CarriedOverPass).where(
-        CarriedOverPass.cycle_id == cycle.id))
-    audit("review-recorded", f"cycle:{cycle.id}",
-          reviewed_on=cycle.reviewed_on.isoformat(), next_review=cycle.review_date.isoformat(),
-          version=cycle.policy_version, retraining=cycle.retraining, carried_over=carried)
+                          Actor(current_user.id, request.remote_addr)).cycle
     db.session.commit()
     flash(f"Review recorded. A new review cycle is open for policy version "
           f"{cycle.policy_version}: everyone must read and acknowledge it and complete their "
           f"training by {long_date(cycle.review_date)}.", "success")
-    return redirect(url_for("reviews.cycle_page"))
+    return redirect(url_for("cycles.cycle_page"))
 
 
 @bp.get("/policy/changes")
@@ -139,7 +129,7 @@ def policy_changes():
     trust_content = content()
     versions = trust_content.versions
     if len(versions) < 2:
-        return render_template("reviews/policy_changes.html", diff=None, versions=versions,
+        return render_template("cycles/policy_changes.html", diff=None, versions=versions,
                                old=None, new=None)
     in_force = policy_in_force(trust_content, current_cycle(db.session)).version
     new = request.args.get("new") or versions[-1]
@@ -151,9 +141,9 @@ def policy_changes():
         diff = diff_policies(trust_content.policy_version(old),
                              trust_content.policy_version(new), trust_content)
     except UnknownVersion as exc:
-        return render_template("reviews/policy_changes.html", diff=None, versions=versions,
+        return render_template("cycles/policy_changes.html", diff=None, versions=versions,
                                old=old, new=new, error=str(exc)), 404
-    return render_template("reviews/policy_changes.html", diff=diff, versions=versions, old=old,
+    return render_template("cycles/policy_changes.html", diff=diff, versions=versions, old=old,
                            new=new, Change=Change,
                            backwards=versions.index(old) > versions.index(new),
                            track_titles={t.id: t.title for t in trust_content.tracks})
@@ -162,7 +152,10 @@ def policy_changes():
 @bp.get("/schools/<int:school_id>/certificates.zip")
 @roles_required(Role.HR)
 def school_certificates(school_id: int):
-    school, cycle = school_and_cycle_or_404(school_id)
+    school = db.session.get(School, school_id)
+    cycle = current_cycle(db.session)
+    if school is None or cycle is None or not may_manage_school(current_user, school_id):
+        abort(404)
     certificates = list(db.session.scalars(
         select(Certificate).join(Person, Person.id == Certificate.person_id)
         .where(Person.school_id == school_id, Certificate.cycle_id == cycle.id)
@@ -170,7 +163,7 @@ def school_certificates(school_id: int):
     if not certificates:  # an empty ZIP looks like a broken download
         flash(f"No certificates yet: nobody at {school.name} has completed a track in this "
               "review cycle, so there is nothing to download.", "info")
-        return redirect(url_for("reviews.cycle_page", _anchor="certificates"))
+        return redirect(url_for("cycles.cycle_page", _anchor="certificates"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for c in certificates:
@@ -192,8 +185,7 @@ def revoke_certificate():
         certificate = db.session.scalar(select(Certificate).where(Certificate.code == code)
                                         ) if code else None
         holder = db.session.get(Person, certificate.person_id) if certificate else None
-        scope = visible_school_ids(current_user)
-        if holder is None or (scope is not None and holder.school_id not in scope):
+        if holder is None or not may_manage_school(current_user, holder.school_id):
             form.code.errors = ["No certificate with this number is yours to revoke."]
         else:
             try:
@@ -207,6 +199,6 @@ def revoke_certificate():
                 db.session.commit()
                 flash(f"Certificate {codes.display(certificate.code)} of "
                       f"{certificate.holder_name} is revoked.", "success")
-                return redirect(url_for("reviews.cycle_page"))
+                return redirect(url_for("cycles.cycle_page"))
     current_app.logger.info("revoke refused: %s", form.errors)
     return _cycle_page(revoke_form=form, status=422)

@@ -1,8 +1,9 @@
-"""Recording a policy review, which opens a new review cycle, and choosing what to retrain.
+"""Choosing what to retrain when a review opens a new cycle, and what each choice makes due,
+school by school. No Flask here.
 
-No Flask here. A review names the policy version it brings. HR chooses per review:
-retrain everyone on every unit, or only on what changed, in which case a unit a person
-passed in the cycle before carries over unless it cites a changed or added clause.
+HR chooses per review: retrain everyone on every unit, or only on what changed, in which
+case a unit a person passed in the cycle before carries over unless it cites a changed or
+added clause.
 """
 
 from __future__ import annotations
@@ -10,28 +11,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from elearn.content.model import Content, Policy, UnknownVersion
+from elearn.content.model import Content, Policy
 from elearn.content.versions import PolicyDiff, diff_policies, units_to_retrain
-from elearn.cycles import current_cycle, previous_cycle
-from elearn.models import (
-    Attempt,
-    AttemptResult,
-    CarriedOverPass,
-    Person,
-    PersonRole,
-    ReviewCycle,
-    School,
-)
-
-
-class ReviewError(ValueError):
-    """The review cannot be recorded as given; the message says why."""
+from elearn.cycles.rules import current_cycle
+from elearn.models import Person, PersonRole, ReviewCycle, School
+from elearn.quiz.passes import passes_in_cycle
 
 
 class Retraining(StrEnum):
@@ -47,31 +36,6 @@ RETRAINING_LABELS = {
     Retraining.ALL: "Everyone retrains on every unit",
     Retraining.CHANGED: "Retrain only on what changed",
 }
-
-
-def policy_in_force(content: Content, cycle: ReviewCycle | None) -> Policy:
-    """The version the cycle's review named; the newest in modules/ if none is recorded
-    (or, after a content mistake, if that version's file has gone)."""
-    if cycle is not None:
-        try:
-            return content.policy_version(cycle.policy_version)
-        except UnknownVersion:
-            pass
-    return content.policy
-
-
-def new_version_changes(session: Session, content: Content, cycle: ReviewCycle | None
-                        ) -> PolicyDiff | None:
-    """What changed, when the cycle's review brought a new version of the policy: what a
-    learner is shown first in that cycle. None when the version is the same as before."""
-    if cycle is None:
-        return None
-    before = previous_cycle(session, cycle)
-    if before is None or before.policy_version == cycle.policy_version \
-            or before.policy_version not in content.versions:
-        return None
-    return diff_policies(content.policy_version(before.policy_version),
-                         policy_in_force(content, cycle))
 
 
 def unit_carries_over(unit_id: str, passed_before: bool, retrain_units: frozenset[str] | None
@@ -126,47 +90,13 @@ class RetrainingPlan:
                 for uid in in_order if uid in due]
 
 
-def check_review(content: Content, version: str | None, reviewed_on: date,
-                 next_review: date, today: date, latest: ReviewCycle | None) -> Policy:
-    """The version the review names, once the dates make sense; ReviewError otherwise."""
-    version = (version or "").strip() or (latest.policy_version if latest else
-                                          content.policy.version)
-    try:
-        policy = content.policy_version(version)
-    except UnknownVersion as exc:
-        raise ReviewError(str(exc)) from None
-    if reviewed_on > today:
-        raise ReviewError("The review date cannot be in the future: record a review once it "
-                          "has happened.")
-    if next_review <= today:
-        raise ReviewError("The next review date must be in the future, so that certificates "
-                          "are never issued valid into the past.")
-    if next_review <= reviewed_on:
-        raise ReviewError("The next review date must come after the date of this review.")
-    if latest is not None and reviewed_on < latest.reviewed_on:
-        raise ReviewError(f"A later review ({latest.reviewed_on:%d %B %Y}) is already "
-                          "recorded.")
-    if latest is not None and (latest.reviewed_on, latest.review_date,
-                               latest.policy_version) == (reviewed_on, next_review,
-                                                          policy.version):
-        # Most likely a second click on Confirm: a second identical cycle would make
-        # everyone due again for nothing.
-        raise ReviewError("This review is already recorded: the current review cycle has "
-                          "the same dates and policy version.")
-    return policy
-
-
 def _passes(session: Session, cycle_id: int) -> dict[int, dict[str, int]]:
     """Per person, the units passed in a cycle (by attempt or carried over) -> attempt id."""
     passed: dict[int, dict[str, int]] = defaultdict(dict)
+    passes = passes_in_cycle(cycle_id).subquery()
     for pid, uid, aid in session.execute(
-            select(Attempt.person_id, Attempt.unit_id, Attempt.id).join(AttemptResult)
-            .where(Attempt.cycle_id == cycle_id, AttemptResult.passed.is_(True))
-            .order_by(Attempt.id)):
-        passed[pid].setdefault(uid, aid)
-    for pid, uid, aid in session.execute(
-            select(CarriedOverPass.person_id, CarriedOverPass.unit_id,
-                   CarriedOverPass.attempt_id).where(CarriedOverPass.cycle_id == cycle_id)):
+            select(passes.c.person_id, passes.c.unit_id, passes.c.attempt_id)
+            .order_by(passes.c.attempt_id)):
         passed[pid].setdefault(uid, aid)
     return passed
 
@@ -252,24 +182,3 @@ def plan_each_choice(session: Session, content: Content, version: str | None
     compare them. Reads only."""
     trust = _read_trust(session, content, version, None, with_passes=True)
     return {choice: _plan(content, trust, choice) for choice in Retraining}
-
-
-def record_review(session: Session, content: Content, reviewed_on: date, next_review: date,
-                  today: date, version: str | None = None,
-                  retraining: Retraining = Retraining.ALL, by: Person | None = None,
-                  now: datetime | None = None) -> ReviewCycle:
-    """Open a new cycle: everyone is due again by `next_review`, except the units that
-    targeted retraining carries over; history is kept. Raises ReviewError, changing
-    nothing, when the review cannot be recorded as given."""
-    latest = current_cycle(session)
-    policy = check_review(content, version, reviewed_on, next_review, today, latest)
-    plan = plan_retraining(session, content, policy.version, retraining)
-    cycle = ReviewCycle(policy_id=policy.id, policy_version=policy.version,
-                        reviewed_on=reviewed_on, review_date=next_review,
-                        recorded_by_id=by.id if by else None, retraining=retraining.value)
-    session.add(cycle)
-    session.flush()
-    session.add_all(CarriedOverPass(person_id=pid, cycle_id=cycle.id, unit_id=uid,
-                                    attempt_id=aid, **({"carried_at": now} if now else {}))
-                    for pid, uid, aid in plan.carry)
-    return cycle

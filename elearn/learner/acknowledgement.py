@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from elearn.cycles.rules import deadline_passed
 from elearn.models import Person, PolicyAcknowledgement, ReviewCycle
 
 
@@ -28,7 +29,7 @@ def acknowledge(session: Session, person: Person, cycle: ReviewCycle, today: dat
     """Record that the person has read and understood the cycle's version; once per cycle
     (a second click, or a race between two tabs, keeps the first). Refused after the
     review date, like the units."""
-    if today > cycle.review_date:
+    if deadline_passed(cycle.review_date, today):
         raise AcknowledgementClosed(
             "The review date has passed, so the policy cannot be acknowledged for this "
             "cycle. The Trust will reopen training when the policy is reviewed.")

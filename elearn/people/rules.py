@@ -8,12 +8,13 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from elearn.content.model import Content, Track
 from elearn.models import Person, Role, School
 
 
-def people_count(n: int) -> str:
-    """1 person, 3 people: counts of people as pages and messages write them."""
-    return f"{n} {'person' if n == 1 else 'people'}"
+def tracks_of(content: Content, person: Person) -> tuple[Track, ...]:
+    """The tracks a person must take: their roles decide."""
+    return content.tracks_for_roles(person.roles)
 
 
 class PersonError(ValueError):

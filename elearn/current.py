@@ -1,0 +1,49 @@
+"""What every request can reach: the training content, the certificate renderer, the
+signed-in person's tracks, and the audit trail for this request."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+
+from elearn.audit import record as audit_record
+from elearn.certification.render import CertificateRenderer
+from elearn.content import Content
+from elearn.content.model import Track
+from elearn.extensions import db
+from elearn.models import Role
+from elearn.people.rules import tracks_of
+
+
+def content() -> Content:
+    return current_app.extensions["elearn_content"]
+
+
+def audit(action: str, subject: str | None = None, actor_id: int | None = None,
+          **details) -> None:
+    """Add an event for the current request to the audit trail (committed with the change)."""
+    if actor_id is None and current_user.is_authenticated:
+        actor_id = current_user.id
+    audit_record(db.session, action, actor_id=actor_id, address=request.remote_addr,
+                 subject=subject, **details)
+
+
+def renderer() -> CertificateRenderer:
+    """The app's one certificate renderer, built on first use (fonts, template, design hash)."""
+    if "elearn_certificates" not in current_app.extensions:
+        current_app.extensions["elearn_certificates"] = CertificateRenderer(
+            current_app.config["CERTIFICATE_DIR"])
+    return current_app.extensions["elearn_certificates"]
+
+
+def my_tracks() -> tuple[Track, ...]:
+    """The tracks the signed-in person must take (their roles decide)."""
+    if not current_user.is_authenticated:
+        return ()
+    return tracks_of(content(), current_user)
+
+
+def has_my_training_page() -> bool:
+    """HR officers with no track of their own have no "My training": / sends them to the
+    completion overview, and the navigation leaves the link out."""
+    return bool(my_tracks()) or not current_user.has_role(Role.HR)

@@ -1,0 +1,92 @@
+"""Review cycles: which one is current, which version of the policy it holds, and how long
+is left. No Flask here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from elearn.content.model import Content, Policy, UnknownVersion
+from elearn.content.versions import PolicyDiff, diff_policies
+from elearn.models import ReviewCycle
+from elearn.wording import days_count
+
+
+def deadline_passed(review_date: date, today: date) -> bool:
+    """Training is due by the end of the review date itself: from the day after, nothing more
+    counts towards the cycle (no attempt, answer, acknowledgement or certificate)."""
+    return today > review_date
+
+
+def current_cycle(session: Session) -> ReviewCycle | None:
+    """The cycle opened by the latest recorded review."""
+    return session.scalar(
+        select(ReviewCycle).order_by(ReviewCycle.reviewed_on.desc(), ReviewCycle.id.desc())
+        .limit(1)
+    )
+
+
+def previous_cycle(session: Session, cycle: ReviewCycle) -> ReviewCycle | None:
+    """The cycle the given one replaced, if any."""
+    return session.scalar(
+        select(ReviewCycle).where(
+            (ReviewCycle.reviewed_on < cycle.reviewed_on)
+            | ((ReviewCycle.reviewed_on == cycle.reviewed_on) & (ReviewCycle.id < cycle.id)))
+        .order_by(ReviewCycle.reviewed_on.desc(), ReviewCycle.id.desc()).limit(1))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    review_date: date
+    today: date
+
+    @property
+    def days_left(self) -> int:
+        """Days until the review date; negative once it has passed."""
+        return (self.review_date - self.today).days
+
+    @property
+    def overdue(self) -> bool:
+        """The review date has passed without a new review: no certificates can be issued."""
+        return deadline_passed(self.review_date, self.today)
+
+    @property
+    def words(self) -> str:
+        if self.overdue:
+            return f"{days_count(-self.days_left)} overdue"
+        if self.days_left == 0:
+            return "due today"
+        return f"{days_count(self.days_left)} left"
+
+
+def deadline(cycle: ReviewCycle, today: date) -> Deadline:
+    """The cycle's review date, as seen today."""
+    return Deadline(cycle.review_date, today)
+
+
+def policy_in_force(content: Content, cycle: ReviewCycle | None) -> Policy:
+    """The version the cycle's review named; the newest in modules/ if none is recorded
+    (or, after a content mistake, if that version's file has gone)."""
+    if cycle is not None:
+        try:
+            return content.policy_version(cycle.policy_version)
+        except UnknownVersion:
+            pass
+    return content.policy
+
+
+def new_version_changes(session: Session, content: Content, cycle: ReviewCycle | None
+                        ) -> PolicyDiff | None:
+    """What changed, when the cycle's review brought a new version of the policy: what a
+    learner is shown first in that cycle. None when the version is the same as before."""
+    if cycle is None:
+        return None
+    before = previous_cycle(session, cycle)
+    if before is None or before.policy_version == cycle.policy_version \
+            or before.policy_version not in content.versions:
+        return None
+    return diff_policies(content.policy_version(before.policy_version),
+                         policy_in_force(content, cycle))

@@ -1,0 +1,32 @@
+"""The rule "passed in this cycle": a unit is passed in a review cycle when an attempt at it
+in that cycle passed, or when targeted retraining carried over its pass from the cycle
+before. Defined once, as a query every reader builds on. No Flask here."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from elearn.models import Attempt, AttemptResult, CarriedOverPass
+
+
+def passes_in_cycle(cycle_id: int) -> Select:
+    """(person_id, unit_id, attempt_id, carried) for every pass counting in the cycle.
+
+    A passed unit cannot be taken again in its cycle, nor started once carried over, so each
+    (person, unit) appears once."""
+    passed = (select(Attempt.person_id.label("person_id"), Attempt.unit_id.label("unit_id"),
+                     Attempt.id.label("attempt_id"), literal(0).label("carried"))
+              .join(AttemptResult, AttemptResult.attempt_id == Attempt.id)
+              .where(Attempt.cycle_id == cycle_id, AttemptResult.passed.is_(True)))
+    carried = select(CarriedOverPass.person_id, CarriedOverPass.unit_id,
+                     CarriedOverPass.attempt_id, literal(1)).where(
+        CarriedOverPass.cycle_id == cycle_id)
+    return select(union_all(passed, carried).subquery("passes"))
+
+
+def passed_unit_ids(session: Session, person_id: int, cycle_id: int) -> set[str]:
+    """The units one person has passed in the cycle."""
+    passes = passes_in_cycle(cycle_id).subquery()
+    return set(session.scalars(select(passes.c.unit_id).where(
+        passes.c.person_id == person_id)))

@@ -1,0 +1,73 @@
+"""What templates share: filters for dates and counts, form helpers, labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, g
+from flask_login import current_user
+
+from elearn.certification.codes import display as display_code
+from elearn.current import has_my_training_page
+from elearn.models import ROLE_LABELS, Role
+from elearn.wording import long_date, people_count
+
+
+def form_error_list(form) -> list[tuple[str, str]]:
+    """(field id, message) pairs for the error summary, in the form's field order."""
+    return [(f.id, message) for f in form for message in f.errors if f.type != "CSRFTokenField"]
+
+
+def field_attrs(field, hint: str | None, autocomplete: str | None) -> dict[str, str]:
+    """Attributes tying an input to its hint and error for screen readers."""
+    described = [f"{field.id}-hint"] if hint else []
+    described += [f"{field.id}-error"] if field.errors else []
+    attrs = {"aria-describedby": " ".join(described)} if described else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    return attrs
+
+
+# What a learner reads for each state of a unit: calm words, the same as the result page's.
+STATE_LABELS = {
+    "not started": "Not started",
+    "in progress": "In progress",
+    "passed": "Passed",
+    "carried over": "Passed last cycle: carried over",
+    "failed - retake": "Not passed yet: retake",
+}
+
+
+def _title_says_error() -> str:
+    """Called by the error summary: the page's title will begin "Error:" (see init_app)."""
+    g.page_has_error = True
+    return ""
+
+
+def _long_iso_date(iso: str | None) -> str:
+    # "My data" holds ISO strings (the same values as its JSON download); people read dates.
+    return long_date(datetime.fromisoformat(iso)) if iso else ""
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        title_says_error=_title_says_error, has_my_training_page=has_my_training_page,
+        STATE_LABELS=STATE_LABELS, field_attrs=field_attrs, form_error_list=form_error_list,
+        ROLE_LABELS=ROLE_LABELS, Role=Role)
+    app.jinja_env.filters.update(
+        long_date=long_date, people=people_count, long_iso_date=_long_iso_date,
+        certificate_number=display_code, short_date=lambda value: f"{value.day} {value:%b %Y}")
+
+    @app.context_processor
+    def _globals() -> dict:
+        return {"trust_name": app.config["TRUST_NAME"], "current_user": current_user}
+
+    @app.after_request
+    def _error_in_title(response):
+        # The title is the first thing a screen reader announces on a new page; the error
+        # summary is rendered after it, so the word is added once the page is complete.
+        if g.get("page_has_error") and response.mimetype == "text/html":
+            response.set_data(response.get_data().replace(b"<title>", b"<title>Error: ", 1))
+        return response

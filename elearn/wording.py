@@ -1,0 +1,31 @@
+"""How the Trust writes dates and counts, in pages, emails and certificates. No Flask here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+
+def long_date(value: date | datetime | None) -> str:
+    """25 November 2026: dates as the Trust writes them, in pages and on certificates."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def people_count(n: int) -> str:
+    """1 person, 3 people: counts of people as pages and messages write them."""
+    return f"{n} {'person' if n == 1 else 'people'}"
+
+
+def days_count(n: int) -> str:
+    """1 day, 3 days."""
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def slug(text: str) -> str:
+    """Hollybrook Primary Academy → hollybrook-primary-academy: ASCII letters and digits
+    only (accents dropped), so the name is safe in a header and on any disk."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "school"
