@@ -19,12 +19,11 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from elearn.certification.services import complete_tracks
-from elearn.content.model import QuestionKind
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
 from elearn.models import Attempt, Person, ReviewCycle, utcnow
 from elearn.quiz import attempts as service
-from elearn.quiz.forms import positions_given, response_from_form
+from elearn.quiz.forms import kept_input, response_from_form
 from elearn.review import policy_in_force
 from elearn.web import content, my_tracks, renderer
 
@@ -144,9 +143,8 @@ def question(attempt_id: int, number: int):
         if status == 200:
             status = 422
         ctx["chosen"] = response or ctx["chosen"]
-        if ctx["question"].kind is QuestionKind.ORDERING:
-            ctx["positions"] = positions_given(attempt.option_order[ctx["question"].id],
-                                               request.form)
+        ctx.update(kept_input(ctx["question"], attempt.option_order[ctx["question"].id],
+                              request.form))
     return render_template("quiz/question.html", form=form, error=error, **ctx), status
 
 
