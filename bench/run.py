@@ -214,10 +214,8 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
     with app.app_context():
         attempt = db.session.scalar(db.select(Attempt).where(Attempt.person_id == learner_id))
         question = unit.question(attempt.question_ids[0])
-    if question.kind.value == "ordering":
-        answer = [(f"position-{o}", str(i)) for i, o in enumerate(question.correct_ids, 1)]
-    else:
-        answer = [("answer", question.correct_ids[0])]
+        answer = question.spec.form_fields(question.correct_ids,
+                                           attempt.option_order[question.id])
     token = csrf_token(learner_client.get(question_path))
     body = urlencode([("csrf_token", token), ("go", "next"), *answer])
     learner_cookie = f"{cookie_name}={learner_client.get_cookie(cookie_name).value}"

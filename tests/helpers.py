@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
+from werkzeug.datastructures import MultiDict
+
 from elearn.extensions import db as _db
 
 # Set to a PostgreSQL server URL to run the suite on PostgreSQL instead of SQLite files:
@@ -57,13 +59,9 @@ def pass_unit(client, db, unit_id):
     for n, qid in enumerate(attempt.question_ids, 1):
         q = unit.question(qid)
         page = client.get(f"/attempts/{attempt_id}/questions/{n}")
-        if q.kind.value == "ordering":
-            data = {f"position-{o}": str(q.correct_ids.index(o) + 1)
-                    for o in attempt.option_order[qid]}
-        else:
-            data = {"answer": list(q.correct_ids)}
+        fields = q.spec.form_fields(q.correct_ids, attempt.option_order[qid])
         client.post(f"/attempts/{attempt_id}/questions/{n}",
-                    data={"csrf_token": csrf_token(page), "go": "next", **data})
+                    data=MultiDict([("csrf_token", csrf_token(page)), ("go", "next"), *fields]))
     check = client.get(f"/attempts/{attempt_id}/check")
     return client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(check)})
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import yaml
 
+from elearn.content.kinds import QuestionKind, spec_for
 from elearn.content.model import (
     Clause,
     Content,
     Option,
     Policy,
     Question,
-    QuestionKind,
     Section,
     Track,
     Unit,
@@ -155,6 +155,7 @@ def _load_question(q: Any, path: Path, index: int, clause_ids: set[str],
         problems.add(path, item, f"unknown kind {q.get('kind')!r} "
                      f"(expected one of {', '.join(k.value for k in QuestionKind)})")
         return None
+    spec = spec_for(kind)
     prompt = _text(q, "prompt", path, item, problems) or ""
     cites = tuple(q.get("cites") or ())
     if not cites:
@@ -178,34 +179,17 @@ def _load_question(q: Any, path: Path, index: int, clause_ids: set[str],
             continue
         seen.add(oid)
         oitem = f"{item} option '{oid}'"
-        if kind is QuestionKind.ORDERING and "correct" in o:
-            problems.add(path, oitem, "ordering steps are listed in order; drop 'correct'")
+        option_problem = spec.option_problem(o)
+        if option_problem is not None:
+            problems.add(path, oitem, option_problem)
         options.append(Option(
             oid,
             _text(o, "text", path, oitem, problems) or "",
             bool(o.get("correct", False)),
             _text(o, "feedback", path, oitem, problems) or "",
         ))
-    correct = [o for o in options if o.correct]
-    if kind is QuestionKind.SINGLE:
-        if len(options) < 3:
-            problems.add(path, item, "a single choice question needs at least 3 options")
-        if len(correct) != 1:
-            problems.add(path, item, f"a single choice question needs exactly one correct "
-                         f"option, found {len(correct)}")
-    elif kind is QuestionKind.MULTIPLE:
-        if len(options) < 3:
-            problems.add(path, item, "a multiple response question needs at least 3 options")
-        if not correct:
-            problems.add(path, item, "has no correct answer")
-    elif kind is QuestionKind.TRUE_FALSE:
-        if sorted(o.id for o in options) != ["false", "true"]:
-            problems.add(path, item, "a true/false question needs options 'true' and 'false'")
-        elif len(correct) != 1:
-            problems.add(path, item, "a true/false question needs exactly one correct option")
-    elif kind is QuestionKind.ORDERING and len(options) < 2:
-        problems.add(path, item, f"an ordering question needs at least 2 steps, "
-                     f"found {len(options)}")
+    for problem in spec.problems(options):
+        problems.add(path, item, problem)
     return Question(qid, kind, prompt, cites, tuple(options),
                     _text(q, "explanation", path, item, problems, required=False))
 

@@ -5,14 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
-
-class QuestionKind(StrEnum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    TRUE_FALSE = "true_false"
-    ORDERING = "ordering"
+from elearn.content.kinds import KindSpec, QuestionKind, spec_for
 
 
 @dataclass(frozen=True)
@@ -70,11 +64,14 @@ class Question:
         return tuple(o.id for o in self.options)
 
     @property
+    def spec(self) -> KindSpec:
+        """Everything that depends on the question's kind (elearn.content.kinds)."""
+        return spec_for(self.kind)
+
+    @property
     def correct_ids(self) -> tuple[str, ...]:
-        """For ordering: the steps in the right order; otherwise the correct options."""
-        if self.kind is QuestionKind.ORDERING:
-            return self.option_ids
-        return tuple(o.id for o in self.options if o.correct)
+        """The right answer as a response holds it (for ordering: the steps in order)."""
+        return self.spec.correct_ids(self)
 
     def option(self, option_id: str) -> Option:
         return next(o for o in self.options if o.id == option_id)

@@ -70,14 +70,7 @@ def draw(unit: Unit, rng: random.Random) -> tuple[list[str], dict[str, list[str]
     questions.sort(key=lambda q: order[q.id])
     option_order: dict[str, list[str]] = {}
     for q in questions:
-        ids = list(q.option_ids)
-        if q.kind.value == "true_false":
-            ids = ["true", "false"]  # True before False reads naturally; never shuffled
-        else:
-            rng.shuffle(ids)
-            if q.kind.value == "ordering" and len(ids) > 1 and tuple(ids) == q.option_ids:
-                ids.reverse()  # never present the steps already in the right order
-        option_order[q.id] = ids
+        option_order[q.id] = q.spec.shuffle(q.option_ids, rng)  # each kind shuffles its own way
     return [q.id for q in questions], option_order
 
 

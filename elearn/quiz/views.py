@@ -19,13 +19,13 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from elearn.certification.services import complete_tracks
-from elearn.content.model import QuestionKind
+from elearn.content.model import Question
 from elearn.current import content, my_tracks, renderer
 from elearn.cycles.rules import current_cycle, deadline, policy_in_force
 from elearn.extensions import db
 from elearn.models import Attempt, Person, ReviewCycle, utcnow
 from elearn.quiz import attempts as service
-from elearn.quiz.forms import positions_given, response_from_form
+from elearn.quiz.forms import kept_input, response_from_form
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
 
@@ -103,6 +103,23 @@ def _question_context(attempt: Attempt, number: int) -> dict:
     }
 
 
+def _save_posted_answer(attempt: Attempt,
+                        question: Question) -> tuple[list[str], str | None, int]:
+    """Read the posted answer and keep it: the response, any error, and the page's status."""
+    response, error = response_from_form(question, attempt.option_order[question.id],
+                                         request.form)
+    if error is not None:
+        return response, error, 422
+    try:
+        service.save_answer(db.session, content(), _person(), _cycle_or_404(), attempt.id,
+                            question.id, response, date.today(), utcnow())
+    except service.AttemptError as exc:
+        db.session.rollback()
+        return response, str(exc), 409
+    db.session.commit()
+    return response, None, 200
+
+
 @bp.route("/attempts/<int:attempt_id>/questions/<int:number>", methods=["GET", "POST"])
 @login_required
 def question(attempt_id: int, number: int):
@@ -111,26 +128,12 @@ def question(attempt_id: int, number: int):
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     ctx = _question_context(attempt, number)
     form = FlaskForm()
-    error = None
-    status = 200
+    error, status = None, 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        going_back = request.form.get("go") == "back"
-        response, error = response_from_form(ctx["question"],
-                                             attempt.option_order[ctx["question"].id],
-                                             request.form)
-        if error is None:
-            try:
-                service.save_answer(db.session, content(), _person(), _cycle_or_404(),
-                                    attempt.id, ctx["question"].id, response, date.today(),
-                                    utcnow())
-            except service.AttemptError as exc:
-                db.session.rollback()
-                error, status = str(exc), 409
-            else:
-                db.session.commit()
-        if going_back and (error is None or not response):
+        response, error, status = _save_posted_answer(attempt, ctx["question"])
+        if request.form.get("go") == "back" and (error is None or not response):
             # Going back never demands an answer; anything given was saved above.
             return redirect(url_for("quiz.question", attempt_id=attempt.id,
                                     number=max(number - 1, 1)) if number > 1
@@ -140,12 +143,9 @@ def question(attempt_id: int, number: int):
                 return redirect(url_for("quiz.question", attempt_id=attempt.id,
                                         number=number + 1))
             return redirect(url_for("quiz.check", attempt_id=attempt.id))
-        if status == 200:
-            status = 422
         ctx["chosen"] = response or ctx["chosen"]
-        if ctx["question"].kind is QuestionKind.ORDERING:
-            ctx["positions"] = positions_given(attempt.option_order[ctx["question"].id],
-                                               request.form)
+        ctx.update(kept_input(ctx["question"], attempt.option_order[ctx["question"].id],
+                              request.form))
     return render_template("quiz/question.html", form=form, error=error, **ctx), status
 
 

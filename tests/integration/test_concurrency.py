@@ -31,7 +31,8 @@ class Learner:
         self.statuses.append(page.status_code)
         return TOKEN.search(page.text).group(1)
 
-    def post(self, path: str, data: dict, session: requests.Session | None = None):
+    def post(self, path: str, data: dict | list[tuple[str, str]],
+             session: requests.Session | None = None):
         response = (session or self.http).post(self.base + path, data=data,
                                                 allow_redirects=False, timeout=60)
         self.statuses.append(response.status_code)
@@ -57,13 +58,9 @@ class Learner:
         for n, qid in enumerate(question_ids, 1):
             q = unit.question(qid)
             token = self._token(f"/attempts/{attempt_id}/questions/{n}")
-            if q.kind.value == "ordering":
-                data = {f"position-{o}": str(q.correct_ids.index(o) + 1)
-                        for o in option_order[qid]}
-            else:
-                data = {"answer": list(q.correct_ids)}
+            fields = q.spec.form_fields(q.correct_ids, option_order[qid])
             saved = self.post(f"/attempts/{attempt_id}/questions/{n}",
-                              {"csrf_token": token, "go": "next", **data})
+                              [("csrf_token", token), ("go", "next"), *fields])
             assert saved.status_code == 302, saved.text[:500]
         token = self._token(f"/attempts/{attempt_id}/check")
         # A double click: the same submission twice at the same moment from two connections.

@@ -6,6 +6,7 @@ import time
 from datetime import date, timedelta
 
 from helpers import csrf_token, sign_in
+from werkzeug.datastructures import MultiDict
 
 from elearn.current import content
 from elearn.models import Answer, Attempt, AttemptResult, Role
@@ -27,9 +28,8 @@ def _answer(client, attempt_id, number, data, go="next"):
 
 
 def _right(question, shown):
-    if question.kind.value == "ordering":
-        return {f"position-{o}": str(question.correct_ids.index(o) + 1) for o in shown}
-    return {"answer": list(question.correct_ids)}
+    form = MultiDict(question.spec.form_fields(question.correct_ids, shown))
+    return form.to_dict(flat=False)
 
 
 def _wrong(question, shown):

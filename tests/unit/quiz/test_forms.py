@@ -3,7 +3,7 @@
 from werkzeug.datastructures import MultiDict
 
 from elearn.content.model import Option, Question, QuestionKind
-from elearn.quiz.forms import positions_given, response_from_form
+from elearn.quiz.forms import kept_input, response_from_form
 
 STEPS = ("propose", "approve", "launch")
 
@@ -17,7 +17,7 @@ def test_a_unicode_digit_is_not_a_position():
     form = MultiDict({"position-propose": "²", "position-approve": "1",
                       "position-launch": "3"})
     assert response_from_form(_ordering(), STEPS, form) == ([], "Give every step a position.")
-    assert positions_given(STEPS, form) == {"approve": 1, "launch": 3}
+    assert kept_input(_ordering(), STEPS, form) == {"positions": {"approve": 1, "launch": 3}}
 
 
 def test_positions_make_the_response_in_order():
