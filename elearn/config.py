@@ -36,21 +36,27 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key
 
 
-def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict:
-    """Build the Flask config from the environment (ELEARN_* variables)."""
-    env = dict(os.environ if environ is None else environ)
+class _Env:
+    """The ELEARN_* variables, an empty value counting as unset."""
 
-    def get(name: str, default: str | None = None) -> str | None:
-        value = env.get(PREFIX + name)
+    def __init__(self, environ: Mapping[str, str]):
+        self.environ = environ
+
+    def __call__(self, name: str, default: str | None = None) -> str | None:
+        value = self.environ.get(PREFIX + name)
         return default if value in (None, "") else value
 
+
+def _mode(get: _Env) -> str:
     mode = get("ENV", "development")
     if mode not in {"development", "production", "testing"}:
         raise ConfigError(
             f"ELEARN_ENV must be development, production or testing, not {mode!r}."
         )
-    production = mode == "production"
+    return mode
 
+
+def _secret_key(get: _Env, production: bool, instance_path: Path) -> str:
     secret = get("SECRET_KEY")
     if secret is None:
         if production:
@@ -59,15 +65,21 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
                 "a secret key: generate one with `python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'` and set it in the environment."
             )
-        secret = _dev_secret_key(instance_path)
-    elif production and len(secret) < 32:
+        return _dev_secret_key(instance_path)
+    if production and len(secret) < 32:
         raise ConfigError("ELEARN_SECRET_KEY must be at least 32 characters in production.")
+    return secret
 
+
+def _database_url(get: _Env, instance_path: Path) -> str:
     database_url = get("DATABASE_URL", f"sqlite:///{instance_path / 'elearn.sqlite'}")
     if database_url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    return database_url
 
+
+def _base_url(get: _Env, production: bool) -> str:
     base_url = get("BASE_URL")
     if base_url is None and production:
         # Certificates are stored for good: a wrong address in their QR code never heals.
@@ -75,25 +87,11 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
             "ELEARN_BASE_URL is not set. A production server refuses to start without its "
             "public address (for example https://elearn.leadacademytrust.co.uk): it is printed "
             "in every certificate's QR code and in every email.")
-    base_url = (base_url or "http://127.0.0.1:5000").rstrip("/")
-    https = base_url.startswith("https://")
+    return (base_url or "http://127.0.0.1:5000").rstrip("/")
 
+
+def _mail(get: _Env) -> dict:
     return {
-        "ELEARN_ENV": mode,
-        "SECRET_KEY": secret,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        # A pooled connection to a server can die with the server; a SQLite file's cannot,
-        # and the ping would cost every request a query.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
-        "TRUST_NAME": get("TRUST_NAME", "L.E.A.D. Academy Trust"),
-        # Proxies (e.g. nginx) in front of the app whose X-Forwarded-For/-Proto to trust, so
-        # throttling and the audit trail see the visitor's address, not the proxy's.
-        "PROXY_COUNT": int(get("PROXY_COUNT", "0")),
-        "BASE_URL": base_url,
-        "CONTENT_DIR": get("CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "modules")),
-        "CERTIFICATE_DIR": get(
-            "CERTIFICATE_DIR", str(Path(__file__).resolve().parent.parent / "certificates")
-        ),
         "MAIL_SERVER": get("MAIL_SERVER"),
         "MAIL_PORT": int(get("MAIL_PORT", "25")),
         "MAIL_USERNAME": get("MAIL_USERNAME"),
@@ -101,11 +99,17 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "MAIL_USE_TLS": _bool(get("MAIL_USE_TLS"), False),
         "MAIL_USE_SSL": _bool(get("MAIL_USE_SSL"), False),
         "MAIL_FROM": get("MAIL_FROM", "elearn@leadacademytrust.co.uk"),
+    }
+
+
+def _sessions(get: _Env, https: bool) -> dict:
+    idle_minutes = int(get("SESSION_IDLE_MINUTES", "480"))
+    return {
         # A learner may read a scenario for hours: the CSRF token lives as long as the
         # session, and the session as long as the idle limit below.
         "WTF_CSRF_TIME_LIMIT": None,
-        "SESSION_IDLE_MINUTES": int(get("SESSION_IDLE_MINUTES", "480")),
-        "PERMANENT_SESSION_LIFETIME": int(get("SESSION_IDLE_MINUTES", "480")) * 60,
+        "SESSION_IDLE_MINUTES": idle_minutes,
+        "PERMANENT_SESSION_LIFETIME": idle_minutes * 60,
         "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -116,6 +120,11 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "REMEMBER_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_NAME": "__Host-elearn_remember" if https else "elearn_remember",
         "PREFERRED_URL_SCHEME": "https" if https else "http",
+    }
+
+
+def _limits(get: _Env) -> dict:
+    return {
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "10")),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(get("LOGIN_MAX_FAILURES_PER_ADDRESS", "100")),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(get("LOGIN_FAILURE_WINDOW_MINUTES", "60")),
@@ -123,7 +132,36 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "RETENTION_DAYS": int(get("RETENTION_DAYS", "365")),
         "INVITATION_DAYS": int(get("INVITATION_DAYS", "14")),
         "RESET_MINUTES": int(get("RESET_MINUTES", "60")),
-        "TESTING": mode == "testing",
         # Public certificate checks per address per minute (counted in the database).
         "VERIFY_PER_MINUTE": int(get("VERIFY_PER_MINUTE", "30")),
+    }
+
+
+def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict:
+    """Build the Flask config from the environment (ELEARN_* variables)."""
+    get = _Env(dict(os.environ if environ is None else environ))
+    mode = _mode(get)
+    production = mode == "production"
+    secret_key = _secret_key(get, production, instance_path)
+    database_url = _database_url(get, instance_path)
+    base_url = _base_url(get, production)
+    root = Path(__file__).resolve().parent.parent
+    return {
+        "ELEARN_ENV": mode,
+        "TESTING": mode == "testing",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # A pooled connection to a server can die with the server; a SQLite file's cannot,
+        # and the ping would cost every request a query.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        "TRUST_NAME": get("TRUST_NAME", "L.E.A.D. Academy Trust"),
+        # Proxies (e.g. nginx) in front of the app whose X-Forwarded-For/-Proto to trust, so
+        # throttling and the audit trail see the visitor's address, not the proxy's.
+        "PROXY_COUNT": int(get("PROXY_COUNT", "0")),
+        "BASE_URL": base_url,
+        "CONTENT_DIR": get("CONTENT_DIR", str(root / "modules")),
+        "CERTIFICATE_DIR": get("CERTIFICATE_DIR", str(root / "certificates")),
+        **_mail(get),
+        **_sessions(get, base_url.startswith("https://")),
+        **_limits(get),
     }

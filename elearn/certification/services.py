@@ -18,7 +18,7 @@ from elearn.certification.eligibility import (
 )
 from elearn.certification.render import CertificateContext, CertificateRenderer
 from elearn.content.model import Content
-from elearn.cycles.rules import current_cycle, policy_in_force
+from elearn.cycles.rules import current_cycle, deadline_passed, policy_in_force
 from elearn.learner.acknowledgement import acknowledgement
 from elearn.models import Certificate, Completion, Person, ReviewCycle
 from elearn.people.rules import tracks_of
@@ -101,7 +101,8 @@ def _replaced_on(status: CertificateStatus, valid_until: date, current: ReviewCy
                  today: date) -> date | None:
     """The date of the review that ended a certificate early, so that "expired" next to a
     future "valid until" date explains itself."""
-    if status is CertificateStatus.EXPIRED and today <= valid_until and current is not None:
+    if status is CertificateStatus.EXPIRED and not deadline_passed(valid_until, today) \
+            and current is not None:
         return current.reviewed_on
     return None
 

@@ -307,3 +307,74 @@ def test_a_file_with_semicolons_between_columns_gets_a_specific_error(hr, db, sc
            "Excel: CSV UTF-8)." in text
     assert "missing" not in text
     assert db.session.query(StaffImport).count() == 0
+
+
+PARITY_FILE = ("name,email,school,roles\n"
+               "Ann Lee,ann.lee@example.org,School A,staff\n"
+               "Bo New,bo@example.org,School A,staff\n")
+
+
+def _seed_parity_people(db, schools_by_name) -> None:
+    """Ann, whose name the file changes, and Zed, a leaver the file leaves out."""
+    for name, email in (("Ann Leigh", "ann.lee@example.org"), ("Zed Gone", "zed@example.org")):
+        person = Person(name=name, email=email, school=schools_by_name["School A"])
+        person.set_roles({Role.STAFF})
+        db.session.add(person)
+    db.session.commit()
+
+
+def _import_audit(db) -> list[tuple]:
+    """The import's audit events with database ids replaced by what they stand for, so two
+    databases can be compared."""
+    from elearn.models import AuditEvent
+
+    email = {p.id: p.email for p in db.session.query(Person)}
+
+    def plain(value):
+        if isinstance(value, str) and value.startswith("import:"):
+            return "import"
+        if isinstance(value, str) and value.startswith("person:"):
+            return email[int(value.split(":")[1])]
+        if isinstance(value, list):
+            return sorted(email.get(v, v) if isinstance(v, int) else plain(v) for v in value)
+        return value
+
+    events = db.session.query(AuditEvent).filter(
+        AuditEvent.action.in_(["staff-imported", "person-changed"])).order_by(AuditEvent.id)
+    return [(e.action, plain(e.subject), sorted((k, plain(v)) for k, v in e.details.items()))
+            for e in events]
+
+
+def test_the_command_line_import_writes_the_audit_events_the_web_import_writes(
+        app, hr, db, schools, tmp_path):
+    from conftest import close_app, make_app
+
+    from elearn.extensions import db as other_db
+    from elearn.models import School
+
+    _seed_parity_people(db, {s.name: s for s in schools.values()})
+    response = _upload(hr, PARITY_FILE, leavers=True)
+    assert _confirm(hr, response, understand=True).status_code == 302
+    db.session.expire_all()
+    web = _import_audit(db)
+
+    path = tmp_path / "staff.csv"
+    path.write_text(PARITY_FILE, encoding="utf-8")
+    (tmp_path / "cli").mkdir()
+    other = make_app(tmp_path / "cli")
+    try:
+        with other.app_context():
+            other_db.session.add_all([School(name="School A"), School(name="School B"),
+                                      School(name="Central team", is_central=True)])
+            other_db.session.commit()
+            _seed_parity_people(other_db, {s.name: s for s in other_db.session.query(School)})
+            done = other.test_cli_runner().invoke(
+                args=["people", "import", str(path), "--deactivate-leavers", "--yes"])
+            assert done.exit_code == 0, done.output
+            cli = _import_audit(other_db)
+            other_db.session.remove()
+    finally:
+        close_app(other)
+
+    assert [action for action, _, _ in web] == ["staff-imported", "person-changed"]
+    assert cli == web
