@@ -15,6 +15,7 @@ from elearn.auth.invitations import LinkSettings, send_invitations
 from elearn.auth.passwords import hash_password, password_problem
 from elearn.content import ContentError, load_content
 from elearn.content.coverage import coverage as clause_coverage
+from elearn.content.lint import RULES, lint
 from elearn.content.model import UnknownVersion
 from elearn.content.versions import Change, diff_policies
 from elearn.current import renderer
@@ -147,6 +148,38 @@ def content_coverage(version: str | None) -> None:
                    err=True)
         sys.exit(1)
     click.echo("\nEvery requirement clause is assessed in every track it applies to.")
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({part / whole:.0%})" if whole else "-"
+
+
+@content_cli.command("lint")
+def content_lint() -> None:
+    """Check the questions are fair (keys, balance, citations, draws); fail naming them."""
+    report = lint(_load_or_exit())
+    click.echo(f"{'Track':10} {'Longest key':>14} {'True keys':>14} "
+               f"{'Select-all >1 wrong':>20} {'Ordering':>9}")
+    for f in report.figures:
+        click.echo(f"{f.track_id:10} {_share(f.longest_keys, f.singles):>14} "
+                   f"{_share(f.true_keys, f.true_false):>14} "
+                   f"{_share(f.several_wrong, f.selects):>20} {f.orderings:>9}")
+    if report.ok:
+        click.echo("\nEvery rule holds:")
+        for rule in RULES.values():
+            click.echo(f"  - {rule}")
+        return
+    click.echo("", err=True)
+    for rule, description in RULES.items():
+        broken = [b for b in report.breaches if b.rule == rule]
+        if broken:
+            click.echo(f"{rule}: {description}", err=True)
+            for b in broken:
+                track = f" [{b.track}]" if b.track else ""
+                click.echo(f"  {b.question}{track}: {b.detail}", err=True)
+    click.echo(f"\n{len(report.question_ids())} question(s) or unit(s) break a rule.",
+               err=True)
+    sys.exit(1)
 
 
 @content_cli.command("diff")

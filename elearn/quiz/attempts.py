@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from elearn.content.drawing import covering_draw, unit_requirements
 from elearn.content.model import Content, Unit
 from elearn.cycles.rules import deadline_passed
 from elearn.models import (
@@ -62,12 +63,14 @@ class UnitState(StrEnum):
         return self in (UnitState.PASSED, UnitState.CARRIED_OVER)
 
 
-def draw(unit: Unit, rng: random.Random) -> tuple[list[str], dict[str, list[str]]]:
-    """Draw the unit's questions for one attempt and shuffle each question's options."""
-    questions = rng.sample(list(unit.questions), unit.draw)
-    # Keep the unit's own question order among those drawn: scenarios read in sequence.
-    order = {q.id: i for i, q in enumerate(unit.questions)}
-    questions.sort(key=lambda q: order[q.id])
+def draw(unit: Unit, rng: random.Random, required: frozenset[str] = frozenset()
+         ) -> tuple[list[str], dict[str, list[str]]]:
+    """Draw the unit's questions for one attempt and shuffle each question's options.
+
+    Every clause in `required` is cited by a drawn question (see content.drawing); the
+    drawn questions keep the unit's own order, as scenarios read in sequence.
+    """
+    questions = covering_draw(unit, required, rng)
     option_order: dict[str, list[str]] = {}
     for q in questions:
         option_order[q.id] = q.spec.shuffle(q.option_ids, rng)  # each kind shuffles its own way
@@ -152,7 +155,8 @@ def start_attempt(session: Session, content: Content, person: Person, cycle: Rev
             CarriedOverPass.unit_id == unit_id)) is not None:
         raise AttemptClosed("Your pass at this unit in the last review cycle carries over: "
                             "the policy's changes do not touch it.")
-    question_ids, option_order = draw(unit, rng or random.SystemRandom())
+    question_ids, option_order = draw(unit, rng or random.SystemRandom(),
+                                      unit_requirements(content, unit))
     number = (session.scalar(select(func.max(Attempt.number)).where(
         Attempt.person_id == person.id, Attempt.cycle_id == cycle.id,
         Attempt.unit_id == unit_id)) or 0) + 1
