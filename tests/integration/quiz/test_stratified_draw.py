@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from elearn.content.drawing import unit_requirements
+from elearn.current import content
 from elearn.models import Role, utcnow
 from elearn.quiz import attempts as service
-from elearn.web import content
 
 ROOT = Path(__file__).parents[3]
 
