@@ -38,7 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Content is validated here so a broken file stops start-up with a clear message.
     app.extensions["elearn_content"] = load_content(app.config["CONTENT_DIR"])
 
-    from elearn import errors, security_headers, templating
+    from elearn import errors, security_headers, static_files, templating
     from elearn.admin.views import bp as admin_bp
     from elearn.auth import sessions  # noqa: F401  (registers the user loader)
     from elearn.auth.views import bp as auth_bp
@@ -54,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                       cycles_bp, admin_bp):
         app.register_blueprint(blueprint)
     templating.init_app(app)
+    static_files.init_app(app)
     security_headers.init_app(app)
     errors.init_app(app)
     register_cli(app)

@@ -173,6 +173,7 @@ class A11yTracker:
         self.unchecked: list[str] = []
         self.current_url = ""
         self.pages_checked = 0
+        self.on_checked = None  # called with (address, HTML) of each page checked: vnu's
         page.on("framenavigated", self._navigated)
 
     def _navigated(self, frame) -> None:
@@ -191,6 +192,8 @@ class A11yTracker:
     def check(self, what: str = "") -> None:
         page = self.page
         page.wait_for_load_state("load")
+        if self.on_checked is not None:  # the page as served, before axe's script is added
+            self.on_checked(page.url, page.content())
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.add_script_tag(url=AXE_URL)
         result = page.evaluate(

@@ -14,7 +14,7 @@ def test_hr_officer_with_no_training_of_their_own_lands_on_the_completion_overvi
 def test_hr_officer_who_also_teaches_lands_on_their_own_training(signed_in, cycle):
     client, _ = signed_in(Role.HR, Role.STAFF)
     page = client.get("/")
-    assert page.status_code == 200 and "Staff track" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Staff training" in page.get_data(as_text=True)
     assert ">My training</a>" in page.get_data(as_text=True)
 
 
