@@ -66,6 +66,7 @@ def init_app(app: Flask) -> None:
         response.vary.add("Accept-Encoding")
         if response.mimetype in COMPRESSIBLE and _accepts_gzip():
             body = files.gzipped(filename)
+            response.close()  # the file Flask opened to send: replaced by the gzipped bytes
             response.direct_passthrough = False
             response.set_data(body)
             response.headers["Content-Encoding"] = "gzip"

@@ -131,6 +131,7 @@ def _serve(server, tmp: Path) -> LiveServer:
         "staff_keyboard": staff[1].email,
         "staff_phone": staff[2].email,
         "staff_nojs": staff[3].email,
+        "staff_lunch": staff[4].email,
         "governor": governors[0].email,
         "governor_verify": governors[1].email,
         "school": first_school.name,

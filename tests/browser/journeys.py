@@ -46,6 +46,13 @@ def click_to(page, selector: str, shot: str | None = None, *, docs: bool = False
     arrived(page, shot, docs=docs)
 
 
+def fill_date(page, field_id: str, day: date) -> None:
+    """Type a date into a day/month/year field (the GOV.UK date pattern)."""
+    page.fill(f"#{field_id}", str(day.day))
+    page.fill(f"#{field_id}-month", str(day.month))
+    page.fill(f"#{field_id}-year", str(day.year))
+
+
 def flash_text(page) -> str:
     return " ".join(page.locator(".notice").all_inner_texts())
 

@@ -59,7 +59,7 @@ def test_the_trail_names_people_and_reviews_in_plain_words(app, db, make_person,
     db.session.commit()
     sign_in(client, admin.email)
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert f"Signed in: {staff.name}" in page and f"Signed out: {staff.name}" in page
+    assert "Signed in<" in page and "Signed out<" in page  # by themselves: not named twice
     assert f"Recorded a policy review: Policy review of {long_date(cycle.reviewed_on)}" in page
     assert "policy version: v1" in page
     assert "person:" not in page and "cycle:" not in page
