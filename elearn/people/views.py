@@ -127,10 +127,11 @@ def import_confirm(upload_id: int):
     for person, why in failed:
         current_app.logger.warning("invitation to %s failed: %s", person.email, why)
     invited = len(outcome.added) - len(failed)
+    new_people = f"{invited} new {'person' if invited == 1 else 'people'}"
     flash(f"Import done: {outcome.summary} " + (
-        f"Invitations were emailed to {people_count(invited)}." if current_app.config.get(
-            "MAIL_SERVER") else f"No invitation was emailed (email is not set up): tell the "
-        f"{people_count(invited)} added how to sign in yourself."), "success")
+        f"Invitations were emailed to {new_people}." if current_app.config.get("MAIL_SERVER")
+        else f"No invitation was emailed (email is not set up): tell the {new_people} how "
+        "to sign in yourself."), "success")
     if failed:
         flash("The invitation could not be emailed to " + ", ".join(
             p.name for p, _ in failed) + ".", "error")

@@ -138,7 +138,7 @@ def test_hr_filters_the_dashboard_exports_csv_and_imports_staff(page, live_serve
     assert page.locator("h1").inner_text() == "Import done"
     notice = flash_text(page)
     assert "Import done: 2 added, 0 changed, 0 deactivated, 0 unchanged." in notice, notice
-    assert "No invitation was emailed (email is not set up): tell the 2 people added how " \
+    assert "No invitation was emailed (email is not set up): tell the 2 new people how " \
         "to sign in yourself." in notice, notice
 
     # The new people are in the people list, at their school.
