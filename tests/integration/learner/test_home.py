@@ -22,3 +22,9 @@ def test_administrator_with_no_training_is_pointed_to_the_review_cycle(signed_in
     client, _ = signed_in(Role.ADMIN)
     page = client.get("/").get_data(as_text=True)
     assert "You have no training to take" in page and 'href="/hr/cycle"' in page
+
+
+def test_my_data_counts_one_event_in_the_singular(signed_in, cycle):
+    client, _ = signed_in(Role.STAFF)  # one sign-in so far
+    page = client.get("/my-data").get_data(as_text=True)
+    assert "1 recorded event (sign-ins" in page and "0 failed sign-ins" in page
