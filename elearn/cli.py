@@ -14,6 +14,7 @@ from elearn.audit import record as audit_record
 from elearn.auth.passwords import hash_password, password_problem
 from elearn.auth.tokens import INVITE
 from elearn.auth.views import send_password_link
+from elearn.certification.signing import make_development_identity
 from elearn.content import ContentError, load_content
 from elearn.content.coverage import coverage as clause_coverage
 from elearn.content.model import UnknownVersion
@@ -46,6 +47,26 @@ def _audit(action: str, subject: str | None, **details) -> None:
 demo_cli = AppGroup("demo", help="The demo trust.")
 people_cli = AppGroup("people", help="People of the Trust.")
 content_cli = AppGroup("content", help="Training content in modules/.")
+certificates_cli = AppGroup("certificates", help="Certificates and their signing identity.")
+
+
+@certificates_cli.command("dev-identity")
+@click.option("--force", is_flag=True, help="Replace an existing identity.")
+def certificates_dev_identity(force: bool) -> None:
+    """Make a self-signed signing identity for development (the file ELEARN_SIGNING_P12
+    names; by default instance/dev-signing.p12). Never for production: a PDF reader shows
+    its signatures as made by an unknown signer."""
+    if current_app.config["ELEARN_ENV"] == "production":
+        raise click.ClickException(
+            "Production uses the Trust's own document-signing certificate, not a self-signed "
+            "one: see \"Signing certificates\" in README.md.")
+    path = Path(current_app.config["SIGNING_P12"])
+    if path.exists() and not force:
+        click.echo(f"A signing identity already exists: {path}")
+        return
+    make_development_identity(path, current_app.config["SIGNING_PASSWORD"],
+                              current_app.config["TRUST_NAME"])
+    click.echo(f"Made a self-signed development signing identity: {path}")
 
 
 @demo_cli.command("load")
@@ -363,5 +384,6 @@ def privacy_purge(dry_run: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (demo_cli, people_cli, content_cli, review_cli, privacy_cli, reminders_cli):
+    for group in (demo_cli, people_cli, content_cli, review_cli, privacy_cli, reminders_cli,
+                  certificates_cli):
         app.cli.add_command(group)

@@ -13,6 +13,11 @@ from pathlib import Path
 
 PREFIX = "ELEARN_"
 
+# The self-signed identity `flask --app wsgi certificates dev-identity` makes in instance/.
+# Its password protects nothing (it is written here): it is for development only.
+DEV_SIGNING_P12 = "dev-signing.p12"
+DEV_SIGNING_PASSWORD = "development-only"
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot be used; the message says what to set."""
@@ -78,6 +83,29 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
     base_url = (base_url or "http://127.0.0.1:5000").rstrip("/")
     https = base_url.startswith("https://")
 
+    # The Trust's document-signing identity: every certificate is signed with it. In
+    # development and tests a self-signed one lives in instance/ (made by `flask --app wsgi
+    # certificates dev-identity`, which `make run` runs).
+    signing_p12 = get("SIGNING_P12")
+    signing_password = get("SIGNING_PASSWORD")
+    if production and (signing_p12 is None or signing_password is None):
+        raise ConfigError(
+            "ELEARN_SIGNING_P12 and ELEARN_SIGNING_PASSWORD are not set. A production server "
+            "refuses to start without the Trust's document-signing identity: every "
+            "certificate is signed with it, so that a forged copy can be told from the real "
+            "one. Obtain a document-signing certificate from a certificate authority on the "
+            "Adobe Approved Trust List (or from the Trust's own IT, for an in-house one) as a "
+            "PKCS#12 (.p12) file, and set ELEARN_SIGNING_P12 to its path and "
+            "ELEARN_SIGNING_PASSWORD to its password. README.md, \"Signing certificates\", "
+            "says how.")
+    if production and not Path(signing_p12).is_file():
+        raise ConfigError(f"ELEARN_SIGNING_P12 is {signing_p12!r}, which is not a file.")
+    if production and (get("SIGNATORY_NAME") is None or get("SIGNATORY_ROLE") is None):
+        raise ConfigError(
+            "ELEARN_SIGNATORY_NAME and ELEARN_SIGNATORY_ROLE are not set. Every certificate "
+            "names the person who signs it for the Trust and their role (for example "
+            "ELEARN_SIGNATORY_ROLE='Director of People').")
+
     return {
         "ELEARN_ENV": mode,
         "SECRET_KEY": secret,
@@ -94,6 +122,15 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "CERTIFICATE_DIR": get(
             "CERTIFICATE_DIR", str(Path(__file__).resolve().parent.parent / "certificates")
         ),
+        "SIGNING_P12": signing_p12 or str(instance_path / DEV_SIGNING_P12),
+        "SIGNING_PASSWORD": signing_password or DEV_SIGNING_PASSWORD,
+        # Printed on every certificate above the Trust's name, and in its signature.
+        # The development defaults say they are a demonstration.
+        "SIGNATORY_NAME": get("SIGNATORY_NAME", "Sam Taylor"),
+        "SIGNATORY_ROLE": get("SIGNATORY_ROLE", "Head of People (demonstration)"),
+        "SIGNING_LOCATION": get("SIGNING_LOCATION", "Nottingham, United Kingdom"),
+        # Largest PDF the public may upload to /verify to check it (a certificate is ~60 KB).
+        "VERIFY_UPLOAD_MAX_KB": int(get("VERIFY_UPLOAD_MAX_KB", "2048")),
         "MAIL_SERVER": get("MAIL_SERVER"),
         "MAIL_PORT": int(get("MAIL_PORT", "25")),
         "MAIL_USERNAME": get("MAIL_USERNAME"),

@@ -1,17 +1,20 @@
 """Helpers for tests that drive the app like a browser does, or serve it for real."""
 
+import functools
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
+from elearn.certification.signing import make_development_identity
 from elearn.extensions import db as _db
 
 # Set to a PostgreSQL server URL to run the suite on PostgreSQL instead of SQLite files:
@@ -19,6 +22,17 @@ from elearn.extensions import db as _db
 POSTGRES_URL = os.environ.get("ELEARN_TEST_POSTGRES_URL")
 
 PASSWORD = "correct horse battery"
+
+SIGNING_PASSWORD = "test-signing-password"
+
+
+@functools.cache
+def signing_identity() -> Path:
+    """A self-signed signing identity for every app the tests make, made once a session
+    (as `make run` makes one in instance/)."""
+    path = Path(tempfile.mkdtemp(prefix="elearn-signing-")) / "signing.p12"
+    make_development_identity(path, SIGNING_PASSWORD, "L.E.A.D. Academy Trust")
+    return path
 
 
 def csrf_token(response) -> str:

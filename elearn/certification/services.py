@@ -11,12 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elearn.acknowledgement import acknowledgement
+from elearn.audit import record as audit_record
 from elearn.certification.codes import display, new_code
 from elearn.certification.eligibility import (
     CertificateStatus,
     certificate_status,
     completed_tracks,
 )
+from elearn.certification.glyphs import Unprintable, unprintable
 from elearn.certification.render import CertificateContext, CertificateRenderer
 from elearn.content.model import Content
 from elearn.cycles import current_cycle, long_date
@@ -46,22 +48,62 @@ def passed_unit_ids(session: Session, person_id: int, cycle_id: int) -> set[str]
         CarriedOverPass.person_id == person_id, CarriedOverPass.cycle_id == cycle_id)))
 
 
+@dataclass(frozen=True)
+class NameProblem:
+    """Why a person's certificate cannot be printed: characters of their name or school
+    that no font of the certificate has."""
+
+    name: list[Unprintable]
+    school: list[Unprintable]
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.school)
+
+    @property
+    def explanation(self) -> str:
+        parts = []
+        if self.name:
+            parts.append("the name has " + ", ".join(u.description for u in self.name))
+        if self.school:
+            parts.append("the school's name has "
+                         + ", ".join(u.description for u in self.school))
+        return ("; ".join(parts) + ", which the certificate's fonts cannot print (it would "
+                "show as empty boxes)")
+
+
+def name_problem(person: Person) -> NameProblem:
+    """What stops the person's name and school being printed; falsy when nothing does."""
+    return NameProblem(unprintable(person.name), unprintable(person.school.name))
+
+
 def complete_tracks(session: Session, content: Content, renderer: CertificateRenderer,
                     person: Person, cycle: ReviewCycle, today: date, now: datetime,
                     base_url: str) -> list[Certificate]:
     """Record completions and issue certificates for every track the person has just finished:
-    called when a unit is passed and when the policy is acknowledged, whichever comes last."""
+    called when a unit is passed and when the policy is acknowledged, whichever comes last.
+
+    A certificate whose name or school cannot be printed is not issued (a certificate is
+    stored for good, and boxes for a name cannot be corrected later): nothing is stored and
+    the audit trail records why. HR sees it on the person's page and, once the name is
+    corrected, issues it from there."""
     tracks = content.tracks_for_roles({r.value for r in person.roles})
     acknowledged = acknowledgement(session, person.id, cycle.id) is not None
     done = completed_tracks(tracks, passed_unit_ids(session, person.id, cycle.id),
                             acknowledged, today, cycle.review_date)
     policy = policy_in_force(content, cycle)
     issued: list[Certificate] = []
+    problem: NameProblem | None = None
     for track in done:
         exists = session.scalar(select(Certificate.id).where(
             Certificate.person_id == person.id, Certificate.cycle_id == cycle.id,
             Certificate.track_id == track.id))
         if exists:
+            continue
+        problem = problem if problem is not None else name_problem(person)
+        if problem:
+            audit_record(session, "certificate-held", actor_id=None, address=None,
+                         subject=f"person:{person.id}", track=track.id, cycle=cycle.id,
+                         reason=problem.explanation)
             continue
         code = new_code()
         context = CertificateContext(
@@ -69,7 +111,10 @@ def complete_tracks(session: Session, content: Content, renderer: CertificateRen
             school_name=person.school.name, track_title=track.title,
             policy_title=policy.title, policy_version=cycle.policy_version,
             completed_on=long_date(today), valid_until=long_date(cycle.review_date),
-            certificate_number=display(code), verify_url=f"{base_url}/verify/{code}")
+            certificate_number=display(code), verify_url=f"{base_url}/verify/{code}",
+            issued_on=long_date(now.date()), issued_iso=now.isoformat(timespec="seconds"),
+            signatory_name=renderer.signatory_name, signatory_role=renderer.signatory_role,
+            units_passed=len(track.unit_ids), pass_mark=track.pass_mark)
         pdf = renderer.render(context)
         certificate = Certificate(
             code=code, person_id=person.id, cycle_id=cycle.id, track_id=track.id,
