@@ -163,4 +163,6 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "TESTING": mode == "testing",
         # Public certificate checks per address per minute (counted in the database).
         "VERIFY_PER_MINUTE": int(get("VERIFY_PER_MINUTE", "30")),
+        # Uploaded files checked per address per minute: each check reads a signature.
+        "VERIFY_FILES_PER_MINUTE": int(get("VERIFY_FILES_PER_MINUTE", "10")),
     }

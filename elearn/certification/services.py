@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from elearn.acknowledgement import acknowledgement
 from elearn.audit import record as audit_record
-from elearn.certification.codes import display, new_code
+from elearn.certification.codes import ALPHABET, display, new_code, normalise
 from elearn.certification.eligibility import (
     CertificateStatus,
     certificate_status,
@@ -20,6 +22,7 @@ from elearn.certification.eligibility import (
 )
 from elearn.certification.glyphs import Unprintable, unprintable
 from elearn.certification.render import CertificateContext, CertificateRenderer
+from elearn.certification.signing import CertificateSigner, SignatureCheck
 from elearn.content.model import Content
 from elearn.cycles import current_cycle, long_date
 from elearn.models import (
@@ -36,6 +39,10 @@ from elearn.review import policy_in_force
 
 class CertificateError(ValueError):
     pass
+
+
+# A certificate number as printed (K7QX-M3PD-94TR) inside other text.
+_NUMBER = re.compile(f"[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}")
 
 
 def passed_unit_ids(session: Session, person_id: int, cycle_id: int) -> set[str]:
@@ -146,6 +153,9 @@ class Verification:
     revoked_on: date | None
     # When a later review made it expire before its "valid until" date.
     replaced_on: date | None = None
+    school_name: str = ""
+    # The SHA-256 of the file as issued: the one exact file that is this certificate.
+    sha256: str = ""
 
 
 def _status(certificate: Certificate, current: ReviewCycle | None,
@@ -167,11 +177,7 @@ def _replaced_on(status: CertificateStatus, valid_until: date, current: ReviewCy
     return None
 
 
-def verify(session: Session, code: str, today: date) -> Verification | None:
-    """What the public may know about a certificate: status, holder, track, dates. No more."""
-    certificate = session.scalar(select(Certificate).where(Certificate.code == code))
-    if certificate is None:
-        return None
+def _verification(session: Session, certificate: Certificate, today: date) -> Verification:
     current = current_cycle(session)
     status = _status(certificate, current, today)
     return Verification(status, certificate.holder_name,
@@ -179,7 +185,65 @@ def verify(session: Session, code: str, today: date) -> Verification | None:
                         certificate.policy_version, certificate.completed_on,
                         certificate.valid_until, display(certificate.code),
                         certificate.revoked_at.date() if certificate.revoked_at else None,
-                        _replaced_on(status, certificate.valid_until, current, today))
+                        _replaced_on(status, certificate.valid_until, current, today),
+                        certificate.school_name, certificate.sha256)
+
+
+def verify(session: Session, code: str, today: date) -> Verification | None:
+    """What the public may know about a certificate: status, holder, school, track, dates
+    and the file's fingerprint. Not why it was revoked, nor who the holder is beyond that."""
+    certificate = session.scalar(select(Certificate).where(Certificate.code == code))
+    if certificate is None:
+        return None
+    return _verification(session, certificate, today)
+
+
+class FileFailure(StrEnum):
+    """Why an uploaded file is not one the Trust issued, in the order they are reported."""
+
+    NO_SUCH_CERTIFICATE = "no such certificate"
+    HASH = "hash"
+    SIGNATURE = "signature"
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """The answer to "is this file one the Trust issued?"."""
+
+    # The record the file is (its SHA-256 matched) or claims to be (by the number it
+    # carries); None when it names no certificate the Trust has.
+    certificate: Verification | None
+    failures: tuple[FileFailure, ...]
+    signature: SignatureCheck
+    sha256: str
+
+    @property
+    def exact(self) -> bool:
+        return self.certificate is not None and not self.failures
+
+
+def check_file(session: Session, signer: CertificateSigner, pdf: bytes,
+               today: date) -> FileCheck:
+    """Is `pdf` exactly a file the Trust issued? Its SHA-256 must equal a stored
+    certificate's and its signature must be the Trust's, intact, over the whole file.
+
+    A file whose hash matches nothing is matched to the certificate whose number it states
+    (in its signature or keywords), so that the answer can say what it pretends to be."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    signature = signer.check(pdf)
+    failures: list[FileFailure] = []
+    certificate = session.scalar(select(Certificate).where(Certificate.sha256 == digest))
+    if certificate is None:
+        stated = {normalise(m) for text in signer.stated_reasons(pdf)
+                  for m in _NUMBER.findall(text.upper())}
+        stated.discard(None)
+        certificate = session.scalar(select(Certificate).where(
+            Certificate.code.in_(stated)).limit(1)) if stated else None
+        failures.append(FileFailure.HASH if certificate else FileFailure.NO_SUCH_CERTIFICATE)
+    if not signature.valid:
+        failures.append(FileFailure.SIGNATURE)
+    return FileCheck(_verification(session, certificate, today) if certificate else None,
+                     tuple(failures), signature, digest)
 
 
 def revoke(session: Session, certificate: Certificate, reason: str, by: Person,

@@ -156,6 +156,20 @@ class CertificateSigner:
             writer, bytes_reserved=self.bytes_reserved)
         return out.getvalue()
 
+    def stated_reasons(self, pdf: bytes) -> list[str]:
+        """What a file says about itself: its signatures' reasons and its keywords, where
+        the certificate number is written. Never trusted, only used to find the record
+        the file claims to be."""
+        try:
+            reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+            said = [str(s.sig_object.get("/Reason", "")) for s in reader.embedded_signatures]
+            info = reader.trailer_view.get("/Info")
+            if info is not None:
+                said.append(str(info.get_object().get("/Keywords", "")))
+        except Exception:  # noqa: BLE001 - an unreadable upload says nothing
+            return []
+        return said
+
     def check(self, pdf: bytes) -> SignatureCheck:
         """Check the file's signature against the Trust's certificate, offline."""
         try:
