@@ -47,6 +47,17 @@ def sign_in(client, email: str, password: str = PASSWORD, **extra):
     return client.post("/sign-in", data=data)
 
 
+def revoke_as(hr_client, code: str, reason: str):
+    """Revoke a certificate as HR does: the form, then the confirmation page's button."""
+    page = hr_client.get("/hr/cycle")
+    data = {"csrf_token": csrf_token(page), "code": code, "reason": reason}
+    confirm = hr_client.post("/hr/certificates/revoke", data=data)
+    assert confirm.status_code == 200 and "This cannot be undone" in confirm.get_data(
+        as_text=True)
+    return hr_client.post("/hr/certificates/revoke", data={
+        **data, "csrf_token": csrf_token(confirm), "confirm": "yes"})
+
+
 def acknowledge(client):
     """Read the policy page and confirm "I have read and understood" it."""
     page = client.get("/policy")

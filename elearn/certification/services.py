@@ -28,6 +28,7 @@ from elearn.cycles import current_cycle, long_date
 from elearn.models import (
     Attempt,
     AttemptResult,
+    AuditEvent,
     CarriedOverPass,
     Certificate,
     Completion,
@@ -81,6 +82,20 @@ class NameProblem:
 def name_problem(person: Person) -> NameProblem:
     """What stops the person's name and school being printed; falsy when nothing does."""
     return NameProblem(unprintable(person.name), unprintable(person.school.name))
+
+
+def held_tracks(session: Session, person_id: int, cycle_id: int) -> dict[str, str]:
+    """Track id -> why its certificate was held back, for the person's tracks completed in
+    the cycle whose certificate could not be printed and has not been issued since."""
+    held = {}
+    for details in session.scalars(select(AuditEvent.details).where(
+            AuditEvent.action == "certificate-held",
+            AuditEvent.subject == f"person:{person_id}").order_by(AuditEvent.id)):
+        if details.get("cycle") == cycle_id:
+            held[details["track"]] = details["reason"]
+    issued = set(session.scalars(select(Certificate.track_id).where(
+        Certificate.person_id == person_id, Certificate.cycle_id == cycle_id)))
+    return {track: reason for track, reason in held.items() if track not in issued}
 
 
 def complete_tracks(session: Session, content: Content, renderer: CertificateRenderer,
@@ -246,13 +261,19 @@ def check_file(session: Session, signer: CertificateSigner, pdf: bytes,
                      tuple(failures), signature, digest)
 
 
-def revoke(session: Session, certificate: Certificate, reason: str, by: Person,
-           now: datetime) -> None:
+def revocation_reason(certificate: Certificate, reason: str) -> str:
+    """The reason as it will be kept; CertificateError if the revocation cannot be made."""
     reason = " ".join(reason.split())
     if len(reason) < 5:
         raise CertificateError("Give the reason for revoking this certificate.")
     if certificate.revoked_at is not None:
         raise CertificateError("This certificate is already revoked.")
+    return reason
+
+
+def revoke(session: Session, certificate: Certificate, reason: str, by: Person,
+           now: datetime) -> None:
+    reason = revocation_reason(certificate, reason)
     certificate.revoked_at = now
     certificate.revoked_reason = reason
     certificate.revoked_by_id = by.id
@@ -266,14 +287,19 @@ class CertificateRow:
     valid_until: date
     status: CertificateStatus
     replaced_on: date | None = None
+    # Shown to the holder and to HR: when and why the Trust withdrew it.
+    revoked_on: date | None = None
+    revoked_reason: str | None = None
 
 
 def certificates_per_school(session: Session, cycle_id: int) -> dict[int, int]:
-    """School id -> how many certificates its people were issued in the cycle."""
+    """School id -> how many certificates its people were issued in the cycle and still
+    hold (revoked ones are left out of the school's ZIP, so out of the count)."""
     return dict(session.execute(
         select(Person.school_id, func.count()).select_from(Certificate)
         .join(Person, Person.id == Certificate.person_id)
-        .where(Certificate.cycle_id == cycle_id).group_by(Person.school_id)).all())
+        .where(Certificate.cycle_id == cycle_id, Certificate.revoked_at.is_(None))
+        .group_by(Person.school_id)).all())
 
 
 def my_certificates(session: Session, person_id: int, today: date) -> list[CertificateRow]:
@@ -285,5 +311,7 @@ def my_certificates(session: Session, person_id: int, today: date) -> list[Certi
     for c in rows:
         status = _status(c, cycle, today)
         found.append(CertificateRow(c.code, c.track_title, c.completed_on, c.valid_until,
-                                    status, _replaced_on(status, c.valid_until, cycle, today)))
+                                    status, _replaced_on(status, c.valid_until, cycle, today),
+                                    c.revoked_at.date() if c.revoked_at else None,
+                                    c.revoked_reason))
     return found

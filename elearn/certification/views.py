@@ -24,7 +24,7 @@ bp = Blueprint("certificates", __name__, template_folder="templates")
 def _holder_and(pdf):
     """The certificate's holder (id and school: the scope check), track, hash and `pdf`."""
     return (select(Person.id, Person.school_id, Certificate.track_id, Certificate.sha256,
-                   pdf.label("pdf"))
+                   Certificate.revoked_at, pdf.label("pdf"))
             .join(Person, Person.id == Certificate.person_id)
             .where(Certificate.code == bindparam("code")))
 
@@ -38,13 +38,16 @@ _PDF = select(Certificate.pdf).where(Certificate.code == bindparam("code"))
 
 @bp.get("/certificates/<code>.pdf")
 def download(code: str):
-    """A stored certificate, to its holder and to those who may see the holder; else 404."""
+    """A stored certificate, to its holder and to those who may see the holder, unless it
+    was revoked; else 404."""
     if not current_user.is_authenticated:
         abort(404)
     revalidating = bool(request.if_none_match)
     row = db.session.execute(_TO_REVALIDATE if revalidating else _TO_DOWNLOAD,
                              {"code": code}).one_or_none()
     if row is None or not row.pdf:  # unknown, or erased with a leaver's details (b"")
+        abort(404)
+    if row.revoked_at is not None:  # withdrawn: no longer handed out, to anyone
         abort(404)
     # The row carries the holder's id and school_id, all that can_see_person reads.
     if not can_see_person(current_user, row):

@@ -27,7 +27,12 @@ from sqlalchemy import select
 from elearn import privacy
 from elearn.auth.access import can_see_person, hr_school_ids, roles_required, visible_school_ids
 from elearn.auth.tokens import INVITE
-from elearn.certification.services import my_certificates
+from elearn.certification.services import (
+    complete_tracks,
+    held_tracks,
+    my_certificates,
+    name_problem,
+)
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
 from elearn.hr import exports, importing
@@ -63,7 +68,7 @@ from elearn.models import (
 )
 from elearn.people import PersonError, people_count
 from elearn.quiz.attempts import carried_over
-from elearn.web import audit, content
+from elearn.web import audit, content, renderer
 
 bp = Blueprint("hr", __name__, url_prefix="/hr", template_folder="templates")
 
@@ -237,6 +242,8 @@ def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
         carried=carried_over(db.session, person.id, cycle.id) if cycle else {},
         units=content().units, track_titles={t.id: t.title for t in content().tracks},
         certificates=my_certificates(db.session, person.id, date.today()),
+        held=held_tracks(db.session, person.id, cycle.id) if cycle else {},
+        name_problem=name_problem(person), issue_form=ActionForm(),
         reminders=log, senders=senders, kind_labels=reminder_rules.KIND_LABELS,
         remind_form=ActionForm(), role_labels=ROLE_LABELS,
         leaver_form=leaver_form if current_user.has_role(Role.HR)
@@ -299,6 +306,32 @@ def remind_person(person_id: int):
             sent, failed, logged_only = _send_reminders(
                 cycle, found, db.session.get(Person, current_user.id))
             _flash_sent(sent, failed, logged_only, "")
+    return redirect(url_for("hr.person", person_id=person.id))
+
+
+@bp.post("/people/<int:person_id>/certificates")
+@roles_required(Role.HR)
+def issue_certificates(person_id: int):
+    """Issue the certificates held back while the person's name could not be printed, once
+    HR has corrected it (by the staff import)."""
+    person = db.session.get(Person, person_id)
+    cycle = current_cycle(db.session)
+    if person is None or cycle is None or not _in_scope(person.school_id):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        problem = name_problem(person)
+        if problem:
+            flash(f"No certificate was issued: {problem.explanation}. Correct the name first.",
+                  "error")
+        else:
+            issued = complete_tracks(db.session, content(), renderer(), person, cycle,
+                                     date.today(), utcnow(), current_app.config["BASE_URL"])
+            for certificate in issued:
+                audit("certificate-issued-by-hr", f"certificate:{certificate.code}")
+            db.session.commit()
+            flash(f"Issued {len(issued)} certificate{'s' if len(issued) != 1 else ''} to "
+                  f"{person.name}." if issued else
+                  f"{person.name} has no certificate due.", "success" if issued else "info")
     return redirect(url_for("hr.person", person_id=person.id))
 
 

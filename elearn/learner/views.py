@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import current_user, login_required
 
 from elearn.acknowledgement import AcknowledgementClosed, acknowledge, acknowledgement
-from elearn.certification.services import complete_tracks, my_certificates
+from elearn.certification.services import complete_tracks, my_certificates, name_problem
 from elearn.content.versions import units_to_retrain
 from elearn.cycles import current_cycle, deadline
 from elearn.extensions import db
@@ -50,6 +50,8 @@ def home():
         units_done=units_done,
         all_done=units_done and acknowledged is not None,
         certificates=my_certificates(db.session, current_user.id, date.today()),
+        # Only once training is done does an unprintable name hold a certificate back.
+        name_problem=units_done and acknowledged is not None and name_problem(current_user),
     )
 
 
