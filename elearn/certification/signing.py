@@ -10,11 +10,15 @@ signature is intact, covers the whole file and was made with a certificate the a
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -26,9 +30,11 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+
+T = TypeVar("T")
 
 # The field's name in the PDF: a viewer lists the signature under it.
 FIELD_NAME = "TrustSignature"
@@ -36,6 +42,19 @@ FIELD_NAME = "TrustSignature"
 # Adobe's and ETSI's OID for "document signing" (RFC 9336): the key usage a Trust asks
 # its certificate authority for.
 DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")
+
+
+def _run(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run one of pyHanko's coroutines to the end from plain code. pyHanko's own synchronous
+    wrappers call asyncio.run, which fails in a thread whose event loop is running (under
+    an async server, or Playwright in the browser tests); there it runs in a thread of its
+    own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 class SigningIdentityError(ValueError):
@@ -183,8 +202,8 @@ class CertificateSigner:
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME, reason=reason, location=self.location or None,
             subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
-        out = signers.PdfSigner(meta, signer=self.signer).sign_pdf(
-            writer, bytes_reserved=self.bytes_reserved)
+        signer = signers.PdfSigner(meta, signer=self.signer)
+        out = _run(lambda: signer.async_sign_pdf(writer, bytes_reserved=self.bytes_reserved))
         return out.getvalue()
 
     def stated_reasons(self, pdf: bytes) -> list[str]:
@@ -213,7 +232,7 @@ class CertificateSigner:
         context = ValidationContext(trust_roots=self.trusted, allow_fetching=False,
                                     revocation_mode="soft-fail")
         try:
-            status = validate_pdf_signature(embedded[-1], context)
+            status = _run(lambda: async_validate_pdf_signature(embedded[-1], context))
         except Exception:  # noqa: BLE001 - a malformed signature is a broken one
             return SignatureCheck(signed=True)
         return SignatureCheck(
