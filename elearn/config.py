@@ -128,7 +128,7 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         # The development defaults say they are a demonstration.
         "SIGNATORY_NAME": get("SIGNATORY_NAME", "Sam Taylor"),
         "SIGNATORY_ROLE": get("SIGNATORY_ROLE", "Head of People (demonstration)"),
-        "SIGNING_LOCATION": get("SIGNING_LOCATION", "Nottingham, United Kingdom"),
+        "SIGNING_LOCATION": get("SIGNING_LOCATION", ""),
         # Largest PDF the public may upload to /verify to check it (a certificate is ~60 KB).
         "VERIFY_UPLOAD_MAX_KB": int(get("VERIFY_UPLOAD_MAX_KB", "2048")),
         "MAIL_SERVER": get("MAIL_SERVER"),
