@@ -109,6 +109,8 @@ def gunicorn(app, workers: int = 4, timeout: int = 60):
            "ELEARN_SECRET_KEY": app.config["SECRET_KEY"],
            "ELEARN_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "ELEARN_CONTENT_DIR": app.config["CONTENT_DIR"],
+           "ELEARN_SIGNING_P12": app.config["SIGNING_P12"],
+           "ELEARN_SIGNING_PASSWORD": app.config["SIGNING_PASSWORD"],
            "ELEARN_BASE_URL": f"http://127.0.0.1:{port}"}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
