@@ -18,8 +18,10 @@ from helpers import (
     FIXTURE_CONTENT,
     PASSWORD,
     POSTGRES_URL,
+    SIGNING_PASSWORD,
     free_port,
     sign_in,
+    signing_identity,
     write_versioned_content,
 )
 from sqlalchemy import create_engine
@@ -91,6 +93,8 @@ def make_app(tmp_path: Path, **overrides):
         "SQLALCHEMY_DATABASE_URI": new_database_url(tmp_path),
         "CONTENT_DIR": str(FIXTURE_CONTENT),
         "MAIL_SERVER": None,
+        "SIGNING_P12": str(signing_identity()),
+        "SIGNING_PASSWORD": SIGNING_PASSWORD,
     }
     config.update(overrides)
     app = create_app(config)

@@ -87,6 +87,7 @@ def start_live_server(tmp: Path) -> LiveServer:
 
 def _serve(server, tmp: Path) -> LiveServer:
     from flask_migrate import upgrade
+    from helpers import SIGNING_PASSWORD, signing_identity
     from sqlalchemy import select
 
     from elearn import create_app
@@ -102,6 +103,8 @@ def _serve(server, tmp: Path) -> LiveServer:
         "CONTENT_DIR": str(ROOT / "modules"),
         "BASE_URL": url,
         "MAIL_SERVER": None,
+        "SIGNING_P12": str(signing_identity()),
+        "SIGNING_PASSWORD": SIGNING_PASSWORD,
     })
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with app.app_context():

@@ -20,10 +20,23 @@ def test_production_refuses_to_start_without_its_public_address(tmp_path: Path):
         load_config(tmp_path, {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "k" * 40})
 
 
-def test_production_starts_with_a_secret_key_and_its_public_address(tmp_path: Path):
-    config = load_config(tmp_path, {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "k" * 40,
-                                    "ELEARN_BASE_URL": "https://elearn.example.org/"})
+PRODUCTION = {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "k" * 40,
+              "ELEARN_BASE_URL": "https://elearn.example.org/",
+              "ELEARN_SIGNING_P12": __file__, "ELEARN_SIGNING_PASSWORD": "pw",
+              "ELEARN_SIGNATORY_NAME": "A Person", "ELEARN_SIGNATORY_ROLE": "Director"}
+
+
+def test_production_starts_with_a_secret_key_its_address_and_signing_identity(
+        tmp_path: Path):
+    config = load_config(tmp_path, PRODUCTION)
     assert config["BASE_URL"] == "https://elearn.example.org"
+    assert config["SIGNING_P12"] == __file__
+
+
+def test_production_refuses_to_start_without_a_named_signatory(tmp_path: Path):
+    without = {k: v for k, v in PRODUCTION.items() if k != "ELEARN_SIGNATORY_ROLE"}
+    with pytest.raises(ConfigError, match="ELEARN_SIGNATORY_ROLE"):
+        load_config(tmp_path, without)
 
 
 def test_development_generates_and_keeps_a_secret_key_in_instance(tmp_path: Path):
@@ -56,3 +69,25 @@ def test_unknown_mode_is_refused(tmp_path: Path):
 def test_proxy_count_is_read_from_the_environment(tmp_path: Path):
     assert load_config(tmp_path, {"ELEARN_PROXY_COUNT": "1"})["PROXY_COUNT"] == 1
     assert load_config(tmp_path, {})["PROXY_COUNT"] == 0
+
+
+def test_production_refuses_to_start_without_a_signing_identity(tmp_path: Path):
+    with pytest.raises(ConfigError, match="ELEARN_SIGNING_P12 and ELEARN_SIGNING_PASSWORD"):
+        load_config(tmp_path, {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "k" * 40,
+                               "ELEARN_BASE_URL": "https://elearn.example.org"})
+
+
+def test_production_says_how_to_obtain_a_signing_certificate(tmp_path: Path):
+    with pytest.raises(ConfigError, match="document-signing certificate from a certificate"):
+        load_config(tmp_path, {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "k" * 40,
+                               "ELEARN_BASE_URL": "https://elearn.example.org"})
+
+
+def test_production_refuses_a_signing_identity_that_is_not_a_file(tmp_path: Path):
+    with pytest.raises(ConfigError, match="not a file"):
+        load_config(tmp_path, {**PRODUCTION, "ELEARN_SIGNING_P12": str(tmp_path / "none.p12")})
+
+
+def test_development_signs_with_the_self_signed_identity_in_instance(tmp_path: Path):
+    config = load_config(tmp_path, {})
+    assert config["SIGNING_P12"] == str(tmp_path / "dev-signing.p12")

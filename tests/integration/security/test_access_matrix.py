@@ -53,6 +53,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "auth.accept_invitation": ("GET", "/invitation/not-a-token", row(*[BAD] * 7)),
     "certificates.verify_form": ("GET", "/verify", EVERYONE),
     "certificates.verify_page": ("GET", "/verify/{code}", EVERYONE),
+    "certificates.verify_file": ("POST", "/verify/file", EVERYONE),
     # The owner's certificate: HR of the Trust and the head of the owner's school only.
     "certificates.download": ("GET", "/certificates/{code}.pdf",
                               row(DENY, DENY, DENY, OK, DENY, OK, DENY)),
@@ -75,6 +76,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "hr.people_xlsx": ("GET", "/hr/people.xlsx", HR_AND_HEADS),
     "hr.person": ("GET", "/hr/people/{owner}", HR_AND_HEADS_OF_A),
     "hr.remind_person": ("POST", "/hr/people/{owner}/remind", HR_ONLY),
+    "hr.issue_certificates": ("POST", "/hr/people/{owner}/certificates", HR_ONLY),
     "hr.remind_school": ("POST", "/hr/schools/{school_a}/remind", HR_ONLY),
     "hr.mark_leaver": ("POST", "/hr/people/{owner}/leaver", HR_ONLY),
     "people.import_staff": ("GET", "/hr/import", HR_ONLY),
