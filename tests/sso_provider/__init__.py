@@ -58,9 +58,9 @@ TENANT = "0b5e1a1e-7e57-4c1d-9a11-1ead0000aca0"
 DOMAIN = "school.example.org"
 
 
-def elearn_settings(provider: Provider) -> dict[str, str]:
+def elearn_settings(provider: Provider, domain: str = DOMAIN) -> dict[str, str]:
     settings = {"ELEARN_SSO_PROVIDERS": "microsoft,google",
-                "ELEARN_SSO_MICROSOFT_TENANTS": TENANT, "ELEARN_SSO_GOOGLE_DOMAINS": DOMAIN}
+                "ELEARN_SSO_MICROSOFT_TENANTS": TENANT, "ELEARN_SSO_GOOGLE_DOMAINS": domain}
     for name in ("MICROSOFT", "GOOGLE"):
         settings |= {f"ELEARN_SSO_{name}_ISSUER": provider.issuer,
                      f"ELEARN_SSO_{name}_CLIENT_ID": CLIENT_ID,
@@ -75,6 +75,7 @@ def microsoft_user(email: str, **claims) -> dict:
 
 
 def google_user(email: str, **claims) -> dict:
-    """A Google Workspace account's claims: hosted domain and email_verified."""
-    return {"sub": "g-" + email, "name": "Test Person", "email": email, "hd": DOMAIN,
+    """A Google Workspace account's claims: hosted domain (the email's) and email_verified."""
+    return {"sub": "g-" + email, "name": "Test Person", "email": email,
+            "hd": email.rpartition("@")[2].lower(),
             "email_verified": True, **claims}
