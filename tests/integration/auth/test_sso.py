@@ -240,6 +240,7 @@ class TestPasswordsForAdministratorsOnly:
     def test_the_sign_in_page_says_passwords_are_for_administrators(self, client):
         page = client.get("/sign-in").get_data(as_text=True)
         assert "Password sign-in is for administrators only" in page
+        assert "invitation email" not in page
 
 
 def test_an_unreachable_provider_is_explained(tmp_path, oidc_provider):
