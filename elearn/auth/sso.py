@@ -91,6 +91,11 @@ REASONS: dict[Refusal, tuple[str, str]] = {
 
 # Refusals of a person (403) or of a broken or replayed reply (400).
 PERSON_REFUSALS = {Refusal.UNKNOWN, Refusal.INACTIVE, Refusal.ORGANISATION, Refusal.UNVERIFIED}
+NOT_COUNTED = {Refusal.UNAVAILABLE, Refusal.CANCELLED}
+
+
+# Clock difference allowed between a provider and this server when checking expiry.
+CLOCK_LEEWAY = timedelta(seconds=60)
 
 
 class SsoRefused(Exception):
@@ -131,7 +136,8 @@ def verified_email(provider: Provider, claims: Mapping[str, Any], now: datetime)
     again here, as plain rules, so that they hold whatever the client library does."""
     if claims.get("iss") != provider.issuer or provider.client_id not in _audience(claims):
         raise SsoRefused(Refusal.TOKEN)
-    if not isinstance(claims.get("exp"), int | float) or claims["exp"] <= now.timestamp():
+    expires = claims.get("exp")
+    if not isinstance(expires, int | float) or expires <= (now - CLOCK_LEEWAY).timestamp():
         raise SsoRefused(Refusal.EXPIRED)
     tenant_ok = bool(provider.tenants) and claims.get("tid") in provider.tenants
     domain_ok = bool(provider.domains) and str(claims.get("hd", "")).lower() in provider.domains
@@ -189,11 +195,14 @@ def sign_in(session: Session, actor: Actor, provider: Provider, claims: Mapping[
 def record_refusal(session: Session, actor: Actor, provider: Provider, refusal: SsoRefused,
                    now: datetime) -> None:
     """The audit entry of a refused sign-in, and its throttling count (as a wrong password's).
-    A throttled attempt is not counted again, as with passwords."""
+    A throttled attempt is not counted again, as with passwords; nor is a provider that is
+    down or a Cancel pressed there: nobody guessed anything, and a school's shared address
+    must not be locked out because the provider is unreachable."""
     account = refusal.email or f"sso:{provider.name}"
     if refusal.reason is Refusal.THROTTLED:
         actor.record(session, "sign-in-throttled", f"account:{account}", via=provider.name)
         return
-    throttle.record_failure(session, account, actor.address or "unknown", now)
+    if refusal.reason not in NOT_COUNTED:
+        throttle.record_failure(session, account, actor.address or "unknown", now)
     actor.record(session, "sign-in-refused", f"account:{account}", via=provider.name,
                  reason=refusal.reason.value)

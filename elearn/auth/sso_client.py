@@ -19,11 +19,9 @@ from joserfc.errors import (
 )
 from requests import RequestException
 
-from elearn.auth.sso import Provider, Refusal, SsoRefused, providers
+from elearn.auth.sso import CLOCK_LEEWAY, Provider, Refusal, SsoRefused, providers
 
 EXTENSION = "elearn_sso"
-# Clock difference allowed between the provider and this server when checking exp and iat.
-LEEWAY_SECONDS = 60
 
 
 def init_app(app: Flask) -> None:
@@ -76,7 +74,7 @@ def verified_claims(provider: Provider) -> dict[str, Any]:
     """The ID token's claims for this callback request, checked, or SsoRefused."""
     try:
         token = _client(provider).authorize_access_token(
-            claims_options=_claims_options(provider), leeway=LEEWAY_SECONDS)
+            claims_options=_claims_options(provider), leeway=int(CLOCK_LEEWAY.total_seconds()))
     except (OAuthError, JoseError, ClaimError, BadSignatureError, RequestException,
             ValueError) as exc:
         raise SsoRefused(_refusal_for(exc)) from exc

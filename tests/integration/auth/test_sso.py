@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sso_provider import DOMAIN, elearn_settings, google_user, microsoft_user
 
 from elearn.auth import throttle
-from elearn.models import AuditEvent, Base, Person, Role, utcnow
+from elearn.extensions import db as _db
+from elearn.models import AuditEvent, Base, LoginFailure, Person, Role, utcnow
 
 CALLBACKS = [f"http://127.0.0.1:5000/sign-in/sso/{n}/callback" for n in ("microsoft", "google")]
 
@@ -165,13 +166,16 @@ def test_a_replayed_state_is_refused_and_stores_only_its_audit_entry(client, db,
     assert last_event(db).details == {"via": "microsoft", "reason": "replayed-state"}
 
 
-def test_cancelling_at_the_provider_is_explained(client, oidc_provider):
+def test_cancelling_at_the_provider_is_explained_and_not_counted_as_a_failure(
+        client, db, oidc_provider):
     oidc_provider.control(user=None, redirect_uris=CALLBACKS)
     start = client.get("/sign-in/sso/microsoft")
     state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
     response = client.get(f"/sign-in/sso/microsoft/callback?error=access_denied&state={state}")
     assert response.status_code == 400
     assert "Microsoft did not sign you in" in response.get_data(as_text=True)
+    assert last_event(db).details == {"via": "microsoft", "reason": "cancelled"}
+    assert row_counts(db)["login_failure"] == 0
 
 
 def test_sso_refusals_count_towards_the_address_throttle(app, client, db, oidc_provider):
@@ -254,5 +258,9 @@ def test_an_unreachable_provider_is_explained(tmp_path, oidc_provider):
         response = app.test_client().get("/sign-in/sso/microsoft")
         assert response.status_code == 503
         assert "Microsoft could not be reached" in response.get_data(as_text=True)
+        with app.app_context():  # a provider that is down locks nobody out
+            assert _db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+            assert _db.session.scalars(select(AuditEvent)).one().details["reason"] == (
+                "provider-unavailable")
     finally:
         close_app(app)

@@ -44,8 +44,12 @@ def test_another_issuer_or_audience_is_refused_as_an_untrusted_token():
 
 
 def test_an_expired_token_or_one_without_expiry_is_refused():
-    assert refusal(GOOGLE, exp=NOW.timestamp()) is Refusal.EXPIRED
+    assert refusal(GOOGLE, exp=NOW.timestamp() - 61) is Refusal.EXPIRED
     assert refusal(GOOGLE, exp="tomorrow") is Refusal.EXPIRED
+
+
+def test_a_token_just_expired_is_allowed_for_a_minute_of_clock_difference():
+    assert verified_email(GOOGLE, claims(GOOGLE, exp=NOW.timestamp() - 59), NOW)
 
 
 def test_another_tenant_or_domain_is_refused():
