@@ -179,6 +179,52 @@ def _limits(get: _Env) -> dict:
     }
 
 
+# Button labels for the providers the README describes; any other name is shown title-cased
+# unless ELEARN_SSO_<NAME>_LABEL says otherwise.
+_SSO_LABELS = {"microsoft": "Microsoft", "google": "Google"}
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def _sso_provider(get: _Env, name: str, production: bool) -> dict:
+    key = name.upper()
+    values = {setting: get(f"SSO_{key}_{setting}")
+              for setting in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET")}
+    missing = [f"ELEARN_SSO_{key}_{s}" for s, v in values.items() if v is None]
+    if missing:
+        raise ConfigError(f"Sign-in with {name} needs {', '.join(missing)}.")
+    if production and not values["ISSUER"].startswith("https://"):
+        raise ConfigError(f"ELEARN_SSO_{key}_ISSUER must be an https:// address.")
+    tenants = _list(get(f"SSO_{key}_TENANTS"))
+    domains = tuple(d.lower() for d in _list(get(f"SSO_{key}_DOMAINS")))
+    if not tenants and not domains:
+        # Without one, any organisation's accounts at the provider could sign in.
+        raise ConfigError(
+            f"Sign-in with {name} needs ELEARN_SSO_{key}_TENANTS (Microsoft Entra tenant ids) "
+            f"or ELEARN_SSO_{key}_DOMAINS (Google Workspace domains): the organisations "
+            "whose accounts may sign in.")
+    return {"name": name, "label": get(f"SSO_{key}_LABEL", _SSO_LABELS.get(name, name.title())),
+            "issuer": values["ISSUER"].rstrip("/"), "client_id": values["CLIENT_ID"],
+            "client_secret": values["CLIENT_SECRET"], "tenants": tenants, "domains": domains}
+
+
+def _sso(get: _Env, production: bool) -> dict:
+    names = tuple(n.lower() for n in _list(get("SSO_PROVIDERS")))
+    bad = [n for n in names if not n.replace("_", "").isalnum()]
+    if bad:
+        raise ConfigError(f"ELEARN_SSO_PROVIDERS: {bad[0]!r} is not a name (letters, digits, _).")
+    password = get("PASSWORD_SIGN_IN", "everyone")
+    if password not in {"everyone", "admins"}:
+        raise ConfigError(f"ELEARN_PASSWORD_SIGN_IN must be everyone or admins, not {password!r}.")
+    if password == "admins" and not names:
+        raise ConfigError("ELEARN_PASSWORD_SIGN_IN=admins needs ELEARN_SSO_PROVIDERS: "
+                          "otherwise nobody but administrators could sign in.")
+    return {"SSO_PROVIDERS": tuple(_sso_provider(get, n, production) for n in names),
+            "PASSWORD_SIGN_IN": password}
+
+
 def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict:
     """Build the Flask config from the environment (ELEARN_* variables)."""
     get = _Env(dict(os.environ if environ is None else environ))
@@ -207,4 +253,5 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         **_mail(get),
         **_sessions(get, base_url.startswith("https://")),
         **_limits(get),
+        **_sso(get, production),
     }
