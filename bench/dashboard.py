@@ -57,7 +57,15 @@ def _load(db, content, cycle_id: int, school_ids: list[int], first: int, count: 
     """Add `count` people with roles, attempts, results and completions (bulk inserts)."""
     from sqlalchemy import func, insert, select
 
-    from elearn.models import Attempt, AttemptResult, Completion, Person, PersonRole, utcnow
+    from elearn.models import (
+        Answer,
+        Attempt,
+        AttemptResult,
+        Completion,
+        Person,
+        PersonRole,
+        utcnow,
+    )
 
     now = utcnow()
     people = [{"name": f"Person {n:05d}", "email": f"person{n:05d}@bench.example.org",
@@ -83,10 +91,13 @@ def _load(db, content, cycle_id: int, school_ids: list[int], first: int, count: 
             units = track.unit_ids if finished else track.unit_ids[:rng.randint(
                 1, len(track.unit_ids))]
             for unit_id in units:
+                unit = content.units[unit_id]
+                drawn = [q.id for q in rng.sample(unit.questions, unit.draw)]
                 attempts.append({
                     "person_id": pid, "cycle_id": cycle_id, "unit_id": unit_id, "number": 1,
-                    "content_fingerprint": "bench", "question_ids": [], "option_order": {},
-                    "pass_mark": 80, "started_at": now, "last_activity_at": now})
+                    "content_fingerprint": unit.fingerprint, "question_ids": drawn,
+                    "option_order": {}, "pass_mark": 80, "started_at": now,
+                    "last_activity_at": now})
                 done_units.append(finished or rng.random() < 0.7)
             if finished:
                 completions.append({"person_id": pid, "cycle_id": cycle_id,
@@ -96,14 +107,53 @@ def _load(db, content, cycle_id: int, school_ids: list[int], first: int, count: 
     start_id = (db.session.scalar(select(Attempt.id).order_by(Attempt.id.desc()).limit(1))
                 or 0) + 1
     db.session.execute(insert(Attempt), attempts)
-    results = [{"attempt_id": start_id + i, "score": 5 if graded else 3, "max_score": 5,
-                "percent": 100 if graded else 60, "passed": graded, "marks": {},
-                "submitted_at": now}
-               for i, graded in enumerate(done_units) if graded or rng.random() < 0.5]
+    results, answers = [], []
+    for i, graded in enumerate(done_units):
+        if not (graded or rng.random() < 0.5):
+            continue
+        result, given = _answered(content, attempts[i], start_id + i, graded, rng)
+        results.append(result)
+        answers += given
     db.session.execute(insert(AttemptResult), results)
+    db.session.execute(insert(Answer), answers)
     if completions:
         db.session.execute(insert(Completion), completions)
     db.session.commit()
+
+
+def _difficulty(question_id: str) -> float:
+    """A steady chance of a wrong answer per question: most easy, a few hard (by name)."""
+    return (0.04, 0.08, 0.12, 0.3, 0.5)[sum(map(ord, question_id)) % 5]
+
+
+def _answered(content, attempt: dict, attempt_id: int, passed: bool,
+              rng: random.Random) -> tuple[dict, list[dict]]:
+    """A submitted attempt's result and answers: a pass has at most one wrong answer, a
+    fail two or three; the wrong ones fall on the harder questions more often."""
+    unit = content.units[attempt["unit_id"]]
+    drawn = attempt["question_ids"]
+    wrong_count = rng.choice((0, 0, 1)) if passed else rng.choice((2, 3))
+    weights = [_difficulty(q) for q in drawn]
+    wrong: set[str] = set()
+    while len(wrong) < wrong_count:
+        wrong.add(rng.choices(drawn, weights)[0])
+    now = attempt["started_at"]
+    answers, marks = [], {}
+    for qid in drawn:
+        question = unit.question(qid)
+        response = list(question.correct_ids)
+        if qid in wrong:
+            others = [o for o in question.option_ids if o not in response]
+            # The first distractor is the tempting one: chosen more often than the rest.
+            response = ([others[0] if rng.random() < 0.6 else rng.choice(others)]
+                        if others else response[::-1])
+        marks[qid] = int(qid not in wrong)
+        answers.append({"attempt_id": attempt_id, "question_id": qid, "response": response,
+                        "answered_at": now})
+    score = sum(marks.values())
+    return ({"attempt_id": attempt_id, "score": score, "max_score": len(drawn),
+             "percent": 100 * score // len(drawn), "passed": passed, "marks": marks,
+             "submitted_at": now}, answers)
 
 
 def main() -> None:

@@ -1,0 +1,87 @@
+"""/hr/understanding (HR and administrators for the Trust, head teachers and DSLs for their
+own school) and /hr/questions (HR and administrators), with their CSV exports.
+
+Each view: check access (elearn.auth.access) → add newly submitted first attempts to the
+anonymous totals and commit (the one write) → read the totals for the viewer's scope.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, render_template
+from flask_login import current_user
+
+from elearn.auth.access import roles_required, schools_to_study
+from elearn.current import content
+from elearn.extensions import db, read_only_transaction
+from elearn.models import Role
+from elearn.understanding import exports
+from elearn.understanding.measures import MIN_ANSWERS_TO_FLAG, MIN_PEOPLE
+from elearn.understanding.service import load_question_stats, load_understanding
+from elearn.understanding.tally import refresh_tallies
+
+bp = Blueprint("understanding", __name__, url_prefix="/hr", template_folder="templates")
+
+CLAUSE_VIEWERS = (Role.HR, Role.ADMIN, Role.LEADER)
+QUESTION_VIEWERS = (Role.HR, Role.ADMIN)
+
+
+@bp.before_request
+def _writes() -> None:
+    # The totals are brought up to date first, so on SQLite the transaction must begin
+    # IMMEDIATE even for GET (a deferred one could not upgrade under another writer).
+    read_only_transaction.set(False)
+
+
+def _refreshed_scope() -> set[int] | None:
+    scope = schools_to_study(current_user)
+    refresh_tallies(db.session)
+    db.session.commit()
+    return scope
+
+
+def _place(data) -> str | None:
+    """The name a single-school viewer's figures are about; None for the Trust."""
+    return next(iter(data.schools.values())) if data and len(data.schools) == 1 \
+        and schools_to_study(current_user) is not None else None
+
+
+@bp.get("/understanding")
+@roles_required(*CLAUSE_VIEWERS)
+def understanding_page():
+    data = load_understanding(db.session, content(), _refreshed_scope())
+    return render_template("understanding/understanding.html", data=data, place=_place(data),
+                           min_people=MIN_PEOPLE)
+
+
+@bp.get("/understanding.csv")
+@roles_required(*CLAUSE_VIEWERS)
+def understanding_csv():
+    data = load_understanding(db.session, content(), _refreshed_scope())
+    place = _place(data)
+    text = exports.understanding_csv(data.clauses if data else [], place or "Trust")
+    return _attachment(text, exports.filename("understanding-by-clause", place, date.today()))
+
+
+@bp.get("/questions")
+@roles_required(*QUESTION_VIEWERS)
+def questions_page():
+    cycle, stats = load_question_stats(db.session, content(), _refreshed_scope())
+    return render_template("understanding/questions.html", cycle=cycle, stats=stats,
+                           min_people=MIN_PEOPLE, min_to_flag=MIN_ANSWERS_TO_FLAG)
+
+
+@bp.get("/questions.csv")
+@roles_required(*QUESTION_VIEWERS)
+def questions_csv():
+    stats = load_question_stats(db.session, content(), _refreshed_scope())[1]
+    return _attachment(exports.questions_csv(stats),
+                       exports.filename("question-statistics", None, date.today()))
+
+
+def _attachment(text: str, name: str) -> Response:
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
