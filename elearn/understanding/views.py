@@ -41,25 +41,29 @@ def _refreshed_scope() -> set[int] | None:
     return scope
 
 
-def _place(data) -> str | None:
+def _place(data, scope: set[int] | None) -> str | None:
     """The name a single-school viewer's figures are about; None for the Trust."""
-    return next(iter(data.schools.values())) if data and len(data.schools) == 1 \
-        and schools_to_study(current_user) is not None else None
+    if data is None or scope is None or len(data.schools) != 1:
+        return None
+    return next(iter(data.schools.values()))
 
 
 @bp.get("/understanding")
 @roles_required(*CLAUSE_VIEWERS)
 def understanding_page():
-    data = load_understanding(db.session, content(), _refreshed_scope())
-    return render_template("understanding/understanding.html", data=data, place=_place(data),
+    scope = _refreshed_scope()
+    data = load_understanding(db.session, content(), scope)
+    return render_template("understanding/understanding.html", data=data,
+                           place=_place(data, scope),
                            min_people=MIN_PEOPLE)
 
 
 @bp.get("/understanding.csv")
 @roles_required(*CLAUSE_VIEWERS)
 def understanding_csv():
-    data = load_understanding(db.session, content(), _refreshed_scope())
-    place = _place(data)
+    scope = _refreshed_scope()
+    data = load_understanding(db.session, content(), scope)
+    place = _place(data, scope)
     text = exports.understanding_csv(data.clauses if data else [], place or "Trust")
     return _attachment(text, exports.filename("understanding-by-clause", place, date.today()))
 
