@@ -31,18 +31,19 @@ class ResponseRow:
 
 @dataclass(frozen=True, slots=True)
 class GroupRow:
-    """Right (mark 1) or wrong answers to a question in one school by people with one
-    combination of roles."""
+    """First-attempt answers to a question, and how many were right, in one school
+    (`school_id`, roles all False) or by people with one combination of roles (`school_id`
+    None)."""
 
     cycle_id: int
     unit_id: str
     question_id: str
-    school_id: int
+    school_id: int | None
     staff: bool
     leader: bool
     governor: bool
-    mark: int
     answers: int
+    right: int
 
 
 def _scoped(query, cycle_ids: Collection[int], school_ids: set[int] | None):
@@ -61,9 +62,17 @@ def responses(session: Session, cycle_ids: Collection[int],
 
 def groups(session: Session, cycle_ids: Collection[int],
            school_ids: set[int] | None) -> list[GroupRow]:
-    """Per question, school and combination of roles: right and wrong answers."""
-    keys = (T.cycle_id, T.unit_id, T.question_id, T.school_id, T.role_staff, T.role_leader,
-            T.role_governor, T.mark)
-    query = _scoped(select(*keys, func.sum(T.answers)), cycle_ids, school_ids).group_by(*keys)
-    return [GroupRow(c, u, q, s, bool(st), bool(le), bool(go), m, n)
-            for c, u, q, s, st, le, go, m, n in session.execute(query).all()]
+    """Per question: answers and right answers per school, then per combination of roles
+    (two queries; the Trust's and each track's figures add up the second)."""
+    question = (T.cycle_id, T.unit_id, T.question_id)
+    totals = (func.sum(T.answers), func.sum(T.answers * T.mark))
+    by_school = _scoped(select(*question, T.school_id, *totals), cycle_ids,
+                        school_ids).group_by(*question, T.school_id)
+    roles = (T.role_staff, T.role_leader, T.role_governor)
+    by_roles = _scoped(select(*question, *roles, *totals), cycle_ids,
+                       school_ids).group_by(*question, *roles)
+    found = [GroupRow(c, u, q, s, False, False, False, n, r)
+             for c, u, q, s, n, r in session.execute(by_school).all()]
+    found += [GroupRow(c, u, q, None, bool(st), bool(le), bool(go), n, r)
+              for c, u, q, st, le, go, n, r in session.execute(by_roles).all()]
+    return found

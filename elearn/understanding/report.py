@@ -210,14 +210,13 @@ def _clauses_of(content: Content, policy: Policy) -> dict[tuple[str, str], tuple
             for u in content.units.values() for q in u.questions}
 
 
-def _dimensions(row: GroupRow, tracks_of_unit: Mapping[str, tuple[str, ...]]):
-    yield "trust", ""
-    yield "school", row.school_id
-    for role, held in zip(ROLES, (row.staff, row.leader, row.governor), strict=True):
-        if held:
-            yield "role", role.value
-    for track_id in tracks_of_unit.get(row.unit_id, ()):
-        yield "track", track_id
+def _dimensions(row: GroupRow, tracks_of_unit: Mapping[str, tuple[str, ...]]) -> list:
+    if row.school_id is not None:
+        return [("school", row.school_id)]
+    found = [("trust", "")]
+    found += [("role", role.value) for role, held in
+              zip(ROLES, (row.staff, row.leader, row.governor), strict=True) if held]
+    return found + [("track", track_id) for track_id in tracks_of_unit.get(row.unit_id, ())]
 
 
 def tally_groups(content: Content, policy: Policy, rows: Iterable[GroupRow],
@@ -240,5 +239,5 @@ def tally_groups(content: Content, policy: Policy, rows: Iterable[GroupRow],
                 counts = acc[(which[row.cycle_id], clause_id, dimension, key)].setdefault(
                     question, [0, 0])
                 counts[0] += row.answers
-                counts[1] += row.answers * row.mark
+                counts[1] += row.right
     return {k: share_of(map(tuple, per_question.values())) for k, per_question in acc.items()}

@@ -22,12 +22,11 @@ def trust(content_dir):
 
 
 def rows(unit, question, school, right, wrong, roles=("staff",), cycle=NOW):
+    """The two rows the queries give: per school, and per combination of roles."""
     flags = ("staff" in roles, "leader" in roles, "governor" in roles)
-    found = []
-    for mark, n in ((1, right), (0, wrong)):
-        if n:
-            found.append(GroupRow(cycle, unit, question, school, *flags, mark, n))
-    return found
+    n = right + wrong
+    return [GroupRow(cycle, unit, question, school, False, False, False, n, right),
+            GroupRow(cycle, unit, question, None, *flags, n, right)]
 
 
 def figures(trust, groups, responses=()):
