@@ -1,0 +1,39 @@
+"""Understanding by clause and question statistics in the browser, checked with axe: HR
+sees the Trust's figures with the chart and its table; a head teacher their school's only."""
+
+from __future__ import annotations
+
+from browser.journeys import arrived, open_completion, open_hr_section, sign_in
+
+OTHER_SCHOOLS = ("Riverside Academy", "Meadowfield Primary School")
+
+
+def test_hr_sees_understanding_by_clause_and_question_statistics(page, live_server):
+    sign_in(page, live_server.people["hr"])
+    open_completion(page)
+    open_hr_section(page, "Understanding", "hr-understanding", docs=True)
+    main = page.locator("main")
+    assert page.locator("h1").inner_text() == "Understanding of the policy, clause by clause"
+    assert "fewer than 5 people" in main.inner_text()
+    # The chart is an image with a text alternative, and its figures are in the table too.
+    chart = page.locator("svg.chart[role=img]")
+    first_bar = chart.locator("text.chart-label").first.text_content()
+    assert first_bar.rstrip("…") in page.locator("#clauses-caption + thead + tbody th").first \
+        .inner_text()
+    # A clause's details open on the page, with the breakdown by school.
+    page.locator("details summary").first.click()
+    assert OTHER_SCHOOLS[0] in page.locator("details[open]").first.inner_text()
+    arrived(page, "hr-understanding-details", once=False)
+
+    open_hr_section(page, "Questions", "hr-questions", docs=True)
+    assert page.locator("h1").inner_text() == "Question statistics"
+    assert "Facility" in page.locator("main table").first.inner_text()
+
+
+def test_a_head_teacher_sees_understanding_only_for_their_school(page, live_server):
+    sign_in(page, live_server.people["head"])
+    open_completion(page)
+    open_hr_section(page, "Understanding", "hr-understanding-head")
+    text = page.locator("main").inner_text()
+    assert not any(school in text for school in OTHER_SCHOOLS)
+    assert page.locator("nav.subnav a:text-is('Questions')").count() == 0
