@@ -124,7 +124,7 @@ class Chart:
 def chart(items: Iterable[ClauseUnderstanding], most: int = 10) -> Chart:
     """Horizontal bars for the `most` misunderstood clauses whose figure can be shown."""
     shown = [i for i in items if i.now.percent is not None][:most]
-    label_width, plot_width, row = 230, 400, 28
+    label_width, plot_width, row = 270, 400, 28
     bars = tuple(Bar(i.clause.id, i.now.percent or 0, 10 + n * row,
                      plot_width * (i.now.percent or 0) / 100) for n, i in enumerate(shown))
     return Chart(bars, label_width + plot_width + 60, 10 + len(bars) * row + 30,
