@@ -61,14 +61,20 @@ def _roles():
             .group_by(PersonRole.person_id).subquery())
 
 
-def _claim(session: Session, batch: str) -> None:
-    """Mark every submitted first attempt not yet counted as this batch's."""
+def _claim(session: Session, batch: str, limit: int | None) -> int:
+    """Mark the submitted first attempts not yet counted (at most `limit`, oldest first) as
+    this batch's; return how many."""
     new = (select(AttemptResult.attempt_id, literal(batch, String()))
            .join(Attempt, Attempt.id == AttemptResult.attempt_id)
            .where(Attempt.number == 1,
                   ~select(TalliedAttempt.attempt_id)
                   .where(TalliedAttempt.attempt_id == AttemptResult.attempt_id).exists()))
+    if limit is not None:
+        new = new.order_by(AttemptResult.attempt_id).limit(limit)
     session.execute(insert(TalliedAttempt).from_select(["attempt_id", "batch"], new))
+    # Counted, not the driver's rowcount: psycopg gives -1 for INSERT ... SELECT.
+    return session.scalar(select(func.count()).select_from(TalliedAttempt)
+                          .where(TalliedAttempt.batch == batch)) or 0
 
 
 def _insert_for(session: Session):
@@ -107,8 +113,13 @@ def _add(session: Session, batch: str) -> None:
     session.execute(statement)
 
 
-def refresh_tallies(session: Session) -> None:
-    """Count the first attempts submitted since the last refresh (the caller commits)."""
+def refresh_tallies(session: Session, limit: int | None = None) -> int:
+    """Count the first attempts submitted since the last refresh, at most `limit` of them
+    (a page view after years of history must not hold the database for long: the rest are
+    counted by the next views, or at once by `flask content stats`). Returns how many were
+    counted; the caller commits."""
     batch = secrets.token_hex(16)
-    _claim(session, batch)
-    _add(session, batch)
+    claimed = _claim(session, batch, limit)
+    if claimed:
+        _add(session, batch)
+    return claimed

@@ -24,6 +24,9 @@ from elearn.understanding.tally import refresh_tallies
 bp = Blueprint("understanding", __name__, url_prefix="/hr", template_folder="templates")
 
 CLAUSE_VIEWERS = (Role.HR, Role.ADMIN, Role.LEADER)
+# At most this many newly submitted first attempts are counted per page view (about a
+# second's work on a busy machine); a trust's long history is counted over a few views.
+REFRESH_LIMIT = 10_000
 QUESTION_VIEWERS = (Role.HR, Role.ADMIN)
 
 
@@ -34,11 +37,12 @@ def _writes() -> None:
     read_only_transaction.set(False)
 
 
-def _refreshed_scope() -> set[int] | None:
+def _refreshed_scope() -> tuple[set[int] | None, bool]:
+    """The viewer's scope, and whether older answers are still to be counted."""
     scope = schools_to_study(current_user)
-    refresh_tallies(db.session)
+    counted = refresh_tallies(db.session, REFRESH_LIMIT)
     db.session.commit()
-    return scope
+    return scope, counted >= REFRESH_LIMIT
 
 
 def _place(data, scope: set[int] | None) -> str | None:
@@ -51,17 +55,17 @@ def _place(data, scope: set[int] | None) -> str | None:
 @bp.get("/understanding")
 @roles_required(*CLAUSE_VIEWERS)
 def understanding_page():
-    scope = _refreshed_scope()
+    scope, still_counting = _refreshed_scope()
     data = load_understanding(db.session, content(), scope)
     return render_template("understanding/understanding.html", data=data,
-                           place=_place(data, scope),
+                           place=_place(data, scope), still_counting=still_counting,
                            min_people=MIN_PEOPLE)
 
 
 @bp.get("/understanding.csv")
 @roles_required(*CLAUSE_VIEWERS)
 def understanding_csv():
-    scope = _refreshed_scope()
+    scope = _refreshed_scope()[0]
     data = load_understanding(db.session, content(), scope)
     place = _place(data, scope)
     text = exports.understanding_csv(data.clauses if data else [], place or "Trust")
@@ -71,15 +75,17 @@ def understanding_csv():
 @bp.get("/questions")
 @roles_required(*QUESTION_VIEWERS)
 def questions_page():
-    cycle, stats = load_question_stats(db.session, content(), _refreshed_scope())
+    scope, still_counting = _refreshed_scope()
+    cycle, stats = load_question_stats(db.session, content(), scope)
     return render_template("understanding/questions.html", cycle=cycle, stats=stats,
+                           still_counting=still_counting,
                            min_people=MIN_PEOPLE, min_to_flag=MIN_ANSWERS_TO_FLAG)
 
 
 @bp.get("/questions.csv")
 @roles_required(*QUESTION_VIEWERS)
 def questions_csv():
-    stats = load_question_stats(db.session, content(), _refreshed_scope())[1]
+    stats = load_question_stats(db.session, content(), _refreshed_scope()[0])[1]
     return _attachment(exports.questions_csv(stats),
                        exports.filename("question-statistics", None, date.today()))
 

@@ -133,3 +133,17 @@ def test_the_content_stats_command_prints_the_question_statistics(runner, cycle,
     assert "friends/single" in result.output and "0%" in result.output
     as_csv = runner.invoke(args=["content", "stats", "--csv"])
     assert as_csv.output.startswith("Unit,Question,Prompt")
+
+
+def test_a_refresh_counts_at_most_its_limit_and_the_next_one_the_rest(app, db, cycle,
+                                                                      make_person,
+                                                                      answer_unit):
+    from elearn.understanding.tally import refresh_tallies
+
+    _people_answering(make_person, answer_unit, 3)
+    with app.app_context():
+        assert refresh_tallies(db.session, limit=2) == 2
+        assert refresh_tallies(db.session, limit=2) == 1
+        assert refresh_tallies(db.session, limit=2) == 0
+        db.session.commit()
+        assert db.session.scalar(select(func.sum(QuestionTally.answers))) == 3 * 3
