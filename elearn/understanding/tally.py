@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Integer, String, case, cast, func, insert, literal, select
+from sqlalchemy import Integer, String, case, cast, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -71,7 +71,9 @@ def _claim(session: Session, batch: str, limit: int | None) -> int:
                   .where(TalliedAttempt.attempt_id == AttemptResult.attempt_id).exists()))
     if limit is not None:
         new = new.order_by(AttemptResult.attempt_id).limit(limit)
-    session.execute(insert(TalliedAttempt).from_select(["attempt_id", "batch"], new))
+    # Two refreshes at once may pick the same attempts: the second one skips them.
+    session.execute(_insert_for(session)(TalliedAttempt)
+                    .from_select(["attempt_id", "batch"], new).on_conflict_do_nothing())
     # Counted, not the driver's rowcount: psycopg gives -1 for INSERT ... SELECT.
     return session.scalar(select(func.count()).select_from(TalliedAttempt)
                           .where(TalliedAttempt.batch == batch)) or 0
