@@ -1,7 +1,12 @@
 """Understanding by clause and question statistics in the browser, checked with axe: HR
-sees the Trust's figures with the chart and its table; a head teacher their school's only."""
+sees the Trust's figures with the chart and its table; a head teacher their school's only.
+
+The file's name puts it before test_hr.py, which records a new review: the README's
+screenshots then show the demo's answers in the current cycle."""
 
 from __future__ import annotations
+
+import re
 
 from browser.journeys import arrived, open_completion, open_hr_section, sign_in
 
@@ -16,10 +21,14 @@ def test_hr_sees_understanding_by_clause_and_question_statistics(page, live_serv
     assert page.locator("h1").inner_text() == "Understanding of the policy, clause by clause"
     assert "fewer than 5 people" in main.inner_text()
     # The chart is an image with a text alternative, and its figures are in the table too.
+    # (Once another test has recorded a new review, this cycle has no answers yet and the
+    # demo's figures are in the "Cycle before" column, with no chart.)
+    table = page.locator("table:has(#clauses-caption)")
+    assert re.search(r"\d+%", table.inner_text())
     chart = page.locator("svg.chart[role=img]")
-    first_bar = chart.locator("text.chart-label").first.text_content()
-    assert first_bar.rstrip("…") in page.locator("#clauses-caption + thead + tbody th").first \
-        .inner_text()
+    if chart.count():
+        first_bar = chart.locator("text.chart-label").first.text_content()
+        assert first_bar.rstrip("…") in table.locator("tbody th").first.inner_text()
     # A clause's details open on the page, with the breakdown by school.
     page.locator("details summary").first.click()
     assert OTHER_SCHOOLS[0] in page.locator("details[open]").first.inner_text()
