@@ -1,7 +1,7 @@
 """question tallies: anonymous totals of first-attempt answers for the understanding pages
 
 Revision ID: e5a1c7d93b20
-Revises: d1a7e0c5b2f4
+Revises: d7e2a91c4b10
 Create Date: 2026-12-01 23:20:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5a1c7d93b20'
-down_revision = 'd1a7e0c5b2f4'
+down_revision = 'd7e2a91c4b10'
 branch_labels = None
 depends_on = None
 
