@@ -156,7 +156,7 @@ def test_hr_review_reminders_and_layout_at_320_and_1280(new_page, live_server):
     assert "reach nobody" in banner and "ELEARN_MAIL_SERVER" not in banner
     # 12: the chart's labels are 12 px or more on a phone; captions stay on screen.
     smallest = page.evaluate("""() => {
-        const svg = document.querySelector('svg.chart');
+        const svg = document.querySelector('svg.chart-schools');
         const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
         return Math.min(...[...svg.querySelectorAll('text')].map(
             (t) => parseFloat(getComputedStyle(t).fontSize) * scale)); }""")
