@@ -29,6 +29,19 @@ def test_hr_sees_understanding_by_clause_and_question_statistics(page, live_serv
     if chart.count():
         first_bar = chart.locator("text.chart-label").first.text_content()
         assert first_bar.rstrip("…") in table.locator("tbody th").first.inner_text()
+        # On a phone the chart keeps its labels at 12 px or more (its region scrolls
+        # sideways), and the page itself never does.
+        page.set_viewport_size({"width": 320, "height": 640})
+        smallest = page.evaluate("""() => {
+            const svg = document.querySelector('svg.chart-understanding');
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return Math.min(...[...svg.querySelectorAll('text')].map(
+                (t) => parseFloat(getComputedStyle(t).fontSize) * scale)); }""")
+        assert smallest >= 12, smallest
+        assert page.evaluate(
+            "() => document.documentElement.scrollWidth - "
+            "document.documentElement.clientWidth") <= 0
+        page.set_viewport_size({"width": 1280, "height": 900})
     # A clause's details open on the page, with the breakdown by school.
     page.locator("details summary").first.click()
     assert OTHER_SCHOOLS[0] in page.locator("details[open]").first.inner_text()
