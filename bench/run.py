@@ -160,11 +160,21 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
 
     from elearn import create_app
     from elearn.auth.passwords import hash_password
-    from elearn.certification.services import complete_tracks
+    from elearn.certification.issuing import issue_missing_certificates
+    from elearn.certification.services import record_completions
     from elearn.current import content, renderer
     from elearn.extensions import db
     from elearn.learner.acknowledgement import acknowledge
-    from elearn.models import Attempt, AttemptResult, Person, ReviewCycle, Role, School, utcnow
+    from elearn.models import (
+        Attempt,
+        AttemptResult,
+        Certificate,
+        Person,
+        ReviewCycle,
+        Role,
+        School,
+        utcnow,
+    )
 
     work = Path(tempfile.mkdtemp(prefix="elearn-bench-"))
     env = {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "bench-" + "k" * 40,
@@ -195,10 +205,14 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
             db.session.add(AttemptResult(attempt_id=attempt.id, score=5, max_score=5,
                                          percent=100, passed=True, marks={}))
         acknowledge(db.session, graduate, cycle, date.today(), utcnow())
-        [certificate] = complete_tracks(db.session, content(), renderer(), graduate, cycle,
-                                        date.today(), utcnow(), "https://elearn.example.org")
+        record_completions(db.session, content(), graduate, cycle, date.today(), utcnow())
+        learner_id = learner.id
         db.session.commit()
-        code, pdf, learner_id = certificate.code, certificate.pdf, learner.id
+        [issued] = issue_missing_certificates(db.session, content(), renderer(), utcnow(),
+                                              "https://elearn.example.org")
+        certificate = db.session.scalar(db.select(Certificate).where(
+            Certificate.code == issued.code))
+        code, pdf = certificate.code, certificate.pdf
         unit_id = content().track("staff").unit_ids[0]
         unit = content().units[unit_id]
     # Requests outside the setup's app context, each with its own, as in production.

@@ -18,7 +18,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from elearn.certification.services import complete_tracks
+from elearn.certification.issuing import issue_missing_certificates
+from elearn.certification.services import record_completions
 from elearn.content.model import Question
 from elearn.current import content, my_tracks, renderer
 from elearn.cycles.rules import current_cycle, deadline, policy_in_force
@@ -183,15 +184,20 @@ def submit(attempt_id: int):
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("quiz.unit", unit_id=attempt.unit_id))
-    issued = complete_tracks(db.session, content(), renderer(), person, cycle, date.today(),
-                             now, current_app.config["BASE_URL"]) if result.passed else []
+    completed = record_completions(db.session, content(), person, cycle, date.today(),
+                                   now) if result.passed else []
+    person_id = person.id
     db.session.commit()
+    # Rendered after the commit: no other learner's answer waits for a certificate.
+    issued = issue_missing_certificates(db.session, content(), renderer(), now,
+                                        current_app.config["BASE_URL"],
+                                        person_id=person_id) if completed else []
     for certificate in issued:
         flash(Markup('You have completed the {}. <a href="{}">Download your certificate '
                      '(PDF)</a>; it is also on your home page.').format(
             certificate.track_title,
             url_for("certificates.download", code=certificate.code)), "success")
-    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    return redirect(url_for("quiz.result", attempt_id=attempt_id))
 
 
 @bp.get("/attempts/<int:attempt_id>/result")
