@@ -56,3 +56,15 @@ def test_unknown_mode_is_refused(tmp_path: Path):
 def test_proxy_count_is_read_from_the_environment(tmp_path: Path):
     assert load_config(tmp_path, {"ELEARN_PROXY_COUNT": "1"})["PROXY_COUNT"] == 1
     assert load_config(tmp_path, {})["PROXY_COUNT"] == 0
+
+
+def test_a_database_server_is_not_pinged_before_every_request_unless_asked(tmp_path: Path):
+    url = {"ELEARN_DATABASE_URL": "postgresql://elearn@db.example.org/elearn"}
+    options = load_config(tmp_path, url)["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options == {"pool_pre_ping": False, "pool_recycle": 300}
+    asked = load_config(tmp_path, {**url, "ELEARN_DATABASE_PRE_PING": "1"})
+    assert asked["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_a_sqlite_file_is_never_pinged(tmp_path: Path):
+    assert load_config(tmp_path, {})["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
