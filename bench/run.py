@@ -299,7 +299,7 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
         record_completions(db.session, content(), graduate, cycle, date.today(), utcnow())
         learner_id = learner.id
         db.session.commit()
-        [issued] = issue_missing_certificates(db.session, content(), renderer(), utcnow(),
+        [issued] = issue_missing_certificates(db.session, content(), renderer, utcnow(),
                                               "https://elearn.example.org")
         certificate = db.session.scalar(db.select(Certificate).where(
             Certificate.code == issued.code))

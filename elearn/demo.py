@@ -147,4 +147,5 @@ def seed_progress(session: Session, content: Content, renderer: CertificateRende
                       submit=False)
     # Certificates are issued as the app issues them: after the completions commit.
     session.commit()
-    return len(issue_missing_certificates(session, content, renderer, now, base_url))
+    return len(issue_missing_certificates(session, content, lambda: renderer, now,
+                                          base_url))

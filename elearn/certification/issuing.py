@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -113,21 +114,25 @@ def _certificate(content: Content, renderer: CertificateRenderer, pending: _Pend
 
 
 def issue_missing_certificates(session: Session, content: Content,
-                               renderer: CertificateRenderer, now: datetime, base_url: str,
-                               person_id: int | None = None) -> list[IssuedCertificate]:
+                               renderer: Callable[[], CertificateRenderer], now: datetime,
+                               base_url: str, person_id: int | None = None
+                               ) -> list[IssuedCertificate]:
     """Render and store the certificate of every completion that has none (one person's, or
     everyone's): each rendered with no transaction open and stored in its own transaction.
 
+    `renderer` is called only when there is something to render: building one loads fonts
+    and WeasyPrint (about a second), which a home page visit must not pay for nothing.
     A render error is logged and leaves the completion for the next try. Returns the
     certificates this call stored (not those another request stored first)."""
     pending = missing_certificates(session, person_id)
     if not pending:
         return []  # the usual case: no commit, so the caller's objects stay loaded
     session.commit()  # end the read: nothing is held while rendering
+    the_renderer = renderer()
     issued: list[IssuedCertificate] = []
     for item in pending:
         try:
-            certificate = _certificate(content, renderer, item, now, base_url)
+            certificate = _certificate(content, the_renderer, item, now, base_url)
         except Exception:  # any render failure: the completion stays, repaired later
             log.exception("certificate render failed for person %s, track %s",
                           item.person_id, item.track_id)

@@ -19,7 +19,7 @@ def certificates_repair() -> None:
     """Issue the certificate of every completion left without one (a crash or a render
     error after the completion was recorded). Safe to run at any time, and again: each
     certificate is issued once."""
-    issued = issue_missing_certificates(db.session, content(), renderer(), utcnow(),
+    issued = issue_missing_certificates(db.session, content(), renderer, utcnow(),
                                         current_app.config["BASE_URL"])
     for certificate in issued:
         click.echo(f"issued {certificate.code} ({certificate.track_title})")

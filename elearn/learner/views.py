@@ -28,7 +28,7 @@ def home():
     if not has_my_training_page():
         return redirect(url_for("hr.index"))
     # A completion left without its certificate (a crash, a render error) is issued now.
-    issue_missing_certificates(db.session, content(), renderer(), utcnow(),
+    issue_missing_certificates(db.session, content(), renderer, utcnow(),
                                current_app.config["BASE_URL"], person_id=current_user.id)
     cycle = current_cycle(db.session)
     trust_content = content()
@@ -101,7 +101,7 @@ def acknowledge_policy():
           cycle=cycle.id)
     person_id, version = person.id, record.policy_version
     db.session.commit()
-    issued = issue_missing_certificates(db.session, content(), renderer(), utcnow(),
+    issued = issue_missing_certificates(db.session, content(), renderer, utcnow(),
                                         current_app.config["BASE_URL"],
                                         person_id=person_id) if completed else []
     message = f"Thank you: you have acknowledged version {version} of the policy."

@@ -201,7 +201,7 @@ def submit(attempt_id: int):
     person_id = person.id
     db.session.commit()
     # Rendered after the commit: no other learner's answer waits for a certificate.
-    issued = issue_missing_certificates(db.session, content(), renderer(), now,
+    issued = issue_missing_certificates(db.session, content(), renderer, now,
                                         current_app.config["BASE_URL"],
                                         person_id=person_id) if completed else []
     for certificate in issued:

@@ -441,7 +441,7 @@ def pass_track_directly(server, email: str, track_id: str) -> list[str]:
         acknowledge(db.session, person, cycle, today, utcnow())
         record_completions(db.session, content, person, cycle, today, utcnow())
         db.session.commit()
-        issued = issue_missing_certificates(db.session, content, renderer(), utcnow(),
+        issued = issue_missing_certificates(db.session, content, renderer, utcnow(),
                                             server.app.config["BASE_URL"], person.id)
         codes = [c.code for c in issued]
         db.session.remove()

@@ -171,7 +171,7 @@ def test_two_repairs_racing_store_one_certificate(app, db, cycle, make_person, r
     def repair():
         with app.app_context():
             issued.extend(issue_missing_certificates(
-                db.session, content(), renderer(), utcnow(), "http://x"))
+                db.session, content(), renderer, utcnow(), "http://x"))
             db.session.remove()
 
     racers = [threading.Thread(target=repair) for _ in range(2)]
