@@ -22,7 +22,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import _free_port, _wait, _workers_cpu  # noqa: E402
+from run import _free_port, _workers_cpu  # noqa: E402
+
+
+def _wait(port: int, seconds: int = 180) -> None:
+    """Wait for the port: with --preload it opens once the app is built, which can take
+    half a minute on a busy machine."""
+    import socket
+    import time
+
+    for _ in range(seconds * 10):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
 
 
 def _postgres_cpu(database_url: str) -> float:
