@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from elearn.auth import throttle
 from elearn.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from elearn.auth.tokens import TokenError, read_token, token_digest, token_matches
-from elearn.models import Person, UsedToken
+from elearn.models import Person, Role, UsedToken
 from elearn.people.rules import find_by_email
 
 
@@ -41,7 +41,7 @@ def authenticate(session: Session, email: str, password: str, address: str, now:
     # holds the database's write lock, and other learners must not queue behind argon2.
     session.commit()
     ok = verify_password(stored_hash, password)
-    if not ok or person is None or not person.active:
+    if not ok or person is None or not person.active or not password_allowed(person, limits):
         throttle.record_failure(session, account, address, now)
         raise SignInError(SIGN_IN_FAILED)
     if needs_rehash(person.password_hash):
@@ -49,6 +49,14 @@ def authenticate(session: Session, email: str, password: str, address: str, now:
     throttle.clear_account(session, account)
     person.last_sign_in_at = now
     return person
+
+
+def password_allowed(person: Person, settings: dict) -> bool:
+    """With ELEARN_PASSWORD_SIGN_IN=admins, only administrators sign in with a password (so
+    that they can still get in if the school's provider is down); everyone else uses SSO.
+    A refused right password looks like a wrong one: it reveals nothing to a guesser."""
+    return settings.get("PASSWORD_SIGN_IN", "everyone") == "everyone" or person.has_role(
+        Role.ADMIN)
 
 
 def person_for_token(session: Session, secret_key: str, purpose: str, token: str,

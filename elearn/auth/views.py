@@ -19,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from elearn.auth import services
 from elearn.auth.forms import ResetRequestForm, SetPasswordForm, SignInForm
 from elearn.auth.invitations import LinkSettings, send_password_link
+from elearn.auth.sso import providers
 from elearn.auth.tokens import INVITE, RESET, TokenError
 from elearn.current import audit
 from elearn.extensions import db
@@ -73,7 +74,9 @@ def sign_in():
             return redirect(safe_next(form.next.data) or url_for("learner.home"))
     elif request.method == "POST":
         status = 200
-    return render_template("auth/sign_in.html", form=form, error=error), status
+    return render_template("auth/sign_in.html", form=form, error=error,
+                           sso_providers=providers(current_app.config).values(),
+                           admins_only=current_app.config["PASSWORD_SIGN_IN"] == "admins"), status
 
 
 @bp.post("/sign-out")

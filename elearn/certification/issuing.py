@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elearn.certification.codes import display, new_code
+from elearn.certification.glyphs import unprintable
 from elearn.certification.render import CertificateContext, CertificateRenderer
 from elearn.content.model import Content
 from elearn.cycles.rules import policy_in_force
@@ -94,6 +95,12 @@ def _certificate(content: Content, renderer: CertificateRenderer, pending: _Pend
         log.error("certificate not issued: track %r is no longer in the content",
                   pending.track_id)
         return None
+    if unprintable(pending.holder_name) or unprintable(pending.school_name):
+        # Held back when the completion was recorded; renamed since to something the fonts
+        # cannot print: HR issues it once the name is corrected (hr person page).
+        log.error("certificate not issued: person %s's name cannot be printed",
+                  pending.person_id)
+        return None
     # The day it was completed where the server is, as date.today() gives it.
     completed_on = pending.completed_at.astimezone().date()
     code = new_code()
@@ -102,7 +109,10 @@ def _certificate(content: Content, renderer: CertificateRenderer, pending: _Pend
         school_name=pending.school_name, track_title=track.title,
         policy_title=policy.title, policy_version=pending.policy_version,
         completed_on=long_date(completed_on), valid_until=long_date(pending.review_date),
-        certificate_number=display(code), verify_url=f"{base_url}/verify/{code}")
+        certificate_number=display(code), verify_url=f"{base_url}/verify/{code}",
+        issued_on=long_date(now.date()), issued_iso=now.isoformat(timespec="seconds"),
+        signatory_name=renderer.signatory_name, signatory_role=renderer.signatory_role,
+        units_passed=len(track.unit_ids), pass_mark=track.pass_mark)
     pdf = renderer.render(context)
     return Certificate(
         code=code, person_id=pending.person_id, cycle_id=pending.cycle_id,
