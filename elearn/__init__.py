@@ -50,9 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from elearn.learner.views import bp as learner_bp
     from elearn.people.views import bp as people_bp
     from elearn.quiz.views import bp as quiz_bp
+    from elearn.understanding.views import bp as understanding_bp
 
     for blueprint in (auth_bp, sso_bp, learner_bp, quiz_bp, certificates_bp, hr_bp, people_bp,
-                      cycles_bp, admin_bp):
+                      cycles_bp, understanding_bp, admin_bp):
         app.register_blueprint(blueprint)
     templating.init_app(app)
     security_headers.init_app(app)

@@ -73,3 +73,13 @@ def may_act_on_person(viewer, person) -> bool:
     """HR within the schools they manage, never on themselves (one cannot mark oneself a
     leaver, nor send oneself HR's reminder)."""
     return viewer.id != person.id and may_manage_school(viewer, person.school_id)
+
+
+def schools_to_study(person) -> set[int] | None:
+    """Schools whose answers feed the anonymous statistics of understanding and questions
+    this person may see: administrators, the whole Trust (None); everyone else, the schools
+    whose people's training they may see (HR of the Trust: all; HR of a school and its head
+    teacher or DSL: their own). The statistics never name a person."""
+    if person.has_role(Role.ADMIN):
+        return None
+    return schools_to_see(person)

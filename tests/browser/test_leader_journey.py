@@ -52,7 +52,8 @@ def test_head_teacher_sees_only_their_own_schools_dashboard(page, live_server):
     assert page.locator("h1").inner_text() == f"Training completion: {school}"
     by_school = page.locator("main table.table-figures").first.locator("tbody th")
     assert by_school.all_inner_texts() == [school]
-    assert page.locator("nav.subnav a").all_inner_texts() == ["Overview", "People"]
+    assert page.locator("nav.subnav a").all_inner_texts() == [
+        "Overview", "People", "Understanding"]
 
     # People: only their school's, with no School filter or column to choose another.
     open_hr_section(page, "People", "hr-people-head-teacher")
