@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from elearn.auth.passwords import hash_password
-from elearn.certification.render import CertificateRenderer
 from elearn.certification.issuing import issue_missing_certificates
+from elearn.certification.render import CertificateRenderer
 from elearn.certification.services import record_completions
 from elearn.content.model import Content, Policy, Question
 from elearn.cycles.rules import current_cycle
