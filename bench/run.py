@@ -128,7 +128,21 @@ def _requests_per_second(url: str, *options: str, seconds: int | None = None) ->
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     if "Non-2xx or 3xx responses" in out:
         raise RuntimeError(f"wrk saw failures on {url}:\n{out}")
+    _last_run["requests"] = int(re.search(r"(\d+) requests in", out).group(1))
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+_last_run: dict[str, int] = {}
+
+
+def _with_cpu(server_pid: int, measure) -> tuple[float, float]:
+    """Run one wrk measurement: (requests per second, workers' CPU seconds per request).
+
+    The CPU figure does not depend on what else the machine runs (wrk, other people's
+    work), where requests per second does: on a busy machine, compare those."""
+    before = _workers_cpu(server_pid)
+    rate = measure()
+    return rate, (_workers_cpu(server_pid) - before) / max(_last_run["requests"], 1)
 
 
 def _wrk(url: str, cookie: str | None = None, seconds: int | None = None,
@@ -161,6 +175,80 @@ def _wrk_post(url: str, cookie: str, body: str) -> float:
         script.unlink()
 
 
+# Learner journeys measured for the server CPU figure; --quick lowers it.
+JOURNEYS = 20
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_ANSWER = re.compile(r'name="answer" value="([^"]+)"')
+_POSITION = re.compile(r'name="(position-[^"]+)"')
+
+
+def _workers_cpu(server_pid: int) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's workers."""
+    import psutil
+
+    return sum(sum(child.cpu_times()[:2])
+               for child in psutil.Process(server_pid).children(recursive=True))
+
+
+def _journey(base: str, email: str, unit_id: str) -> int:
+    """One learner's visit, as a browser makes it: sign in, home, the unit, start, every
+    question answered, check, submit, result. Returns the number of requests made."""
+    import requests
+
+    s, n = requests.Session(), 0
+
+    def go(method: str, path: str, **data) -> requests.Response:
+        nonlocal n
+        n += 1
+        response = s.request(method, base + path, data=data or None, allow_redirects=False)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} {path}: {response.status_code}")
+        return response
+
+    token = _TOKEN.search(go("GET", "/sign-in").text).group(1)
+    go("POST", "/sign-in", csrf_token=token, email=email, password="correct horse battery")
+    go("GET", "/")
+    token = _TOKEN.search(go("GET", f"/units/{unit_id}").text).group(1)
+    path = go("POST", f"/units/{unit_id}/start", csrf_token=token).headers["Location"]
+    while "/questions/" in path:
+        page = go("GET", path).text
+        positions = _POSITION.findall(page)
+        answer = ({name: str(p) for p, name in enumerate(positions, 1)} if positions
+                  else {"answer": _ANSWER.findall(page)[0]})
+        path = go("POST", path, csrf_token=_TOKEN.search(page).group(1), go="next",
+                  **answer).headers["Location"]
+    token = _TOKEN.search(go("GET", path).text).group(1)
+    attempt = path.split("/")[2]
+    result = go("POST", f"/attempts/{attempt}/submit", csrf_token=token).headers["Location"]
+    go("GET", result)
+    return n
+
+
+def bench_journeys(base: str, server_pid: int, unit_id: str, password_hash: str
+                   ) -> dict[str, float]:
+    """Server CPU per learner journey (gunicorn workers' CPU seconds / journeys), and its
+    floor: as many requests to /healthz. Without the hash: less one argon2 verification
+    per journey, timed in this process (the same library and parameters)."""
+    import requests
+
+    from elearn.auth.passwords import verify_password
+
+    _journey(base, "journey0@example.org", unit_id)  # warm-up, not counted
+    before = _workers_cpu(server_pid)
+    requests_made = sum(_journey(base, f"journey{n}@example.org", unit_id)
+                        for n in range(1, JOURNEYS + 1))
+    journey_cpu = (_workers_cpu(server_pid) - before) / JOURNEYS
+    floor_session = requests.Session()
+    before = _workers_cpu(server_pid)
+    for _ in range(requests_made):
+        floor_session.get(f"{base}/healthz")
+    floor_cpu = (_workers_cpu(server_pid) - before) / JOURNEYS
+    hash_cpu = _cpu_medians({"hash": lambda: verify_password(
+        password_hash, "correct horse battery")}, 5 if JOURNEYS < 10 else 25)["hash"]
+    return {"journey_cpu": journey_cpu, "journey_cpu_no_hash": journey_cpu - hash_cpu,
+            "journey_floor": floor_cpu, "journey_requests": requests_made / JOURNEYS}
+
+
 def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]:
     """Serve a small trust with gunicorn; measure pages against /healthz on the same server."""
     from datetime import date, timedelta
@@ -171,12 +259,22 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
 
     from elearn import create_app
     from elearn.auth.passwords import hash_password
-    from elearn.certification.services import complete_tracks
+    from elearn.certification.issuing import issue_missing_certificates
+    from elearn.certification.services import record_completions
     from elearn.certification.signing import make_development_identity
     from elearn.current import content, renderer
     from elearn.extensions import db
     from elearn.learner.acknowledgement import acknowledge
-    from elearn.models import Attempt, AttemptResult, Person, ReviewCycle, Role, School, utcnow
+    from elearn.models import (
+        Attempt,
+        AttemptResult,
+        Certificate,
+        Person,
+        ReviewCycle,
+        Role,
+        School,
+        utcnow,
+    )
 
     work = Path(tempfile.mkdtemp(prefix="elearn-bench-"))
     env = {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "bench-" + "k" * 40,
@@ -193,8 +291,11 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
                           password_hash=password)
         learner = Person(name="Bench Learner", email="learner@example.org", school=school,
                          password_hash=password)
-        for p in (graduate, learner):
+        walkers = [Person(name=f"Journey {n}", email=f"journey{n}@example.org", school=school,
+                          password_hash=password) for n in range(JOURNEYS + 1)]
+        for p in (graduate, learner, *walkers):
             p.set_roles({Role.STAFF})
+        db.session.add_all(walkers)
         cycle = ReviewCycle(policy_id="p", policy_version="2017-01",
                             reviewed_on=date.today(),
                             review_date=date.today() + timedelta(days=300))
@@ -209,10 +310,14 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
             db.session.add(AttemptResult(attempt_id=attempt.id, score=5, max_score=5,
                                          percent=100, passed=True, marks={}))
         acknowledge(db.session, graduate, cycle, date.today(), utcnow())
-        [certificate] = complete_tracks(db.session, content(), renderer(), graduate, cycle,
-                                        date.today(), utcnow(), "https://elearn.example.org")
+        record_completions(db.session, content(), graduate, cycle, date.today(), utcnow())
+        learner_id = learner.id
         db.session.commit()
-        code, pdf, learner_id = certificate.code, certificate.pdf, learner.id
+        [issued] = issue_missing_certificates(db.session, content(), renderer, utcnow(),
+                                              "https://elearn.example.org")
+        certificate = db.session.scalar(db.select(Certificate).where(
+            Certificate.code == issued.code))
+        code, pdf = certificate.code, certificate.pdf
         unit_id = content().track("staff").unit_ids[0]
         unit = content().units[unit_id]
     # Requests outside the setup's app context, each with its own, as in production.
@@ -249,11 +354,15 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
         with urllib.request.urlopen(f"{base}/static/bench-certificate.pdf") as response:
             static_etag = response.headers["ETag"]
         ours_etag = f'"{hashlib.sha256(pdf).hexdigest()}"'
-        figures = {
-            "hello": _wrk(f"{base}/healthz"),
-            "question": _wrk(base + question_path, learner_cookie),
-            "answer": _wrk_post(base + question_path, learner_cookie, body),
-        }
+        figures = {}
+        for name, measure in {
+                "hello": lambda: _wrk(f"{base}/healthz"),
+                "question": lambda: _wrk(base + question_path, learner_cookie),
+                "answer": lambda: _wrk_post(base + question_path, learner_cookie, body),
+                "start": lambda: _wrk_post(f"{base}/units/{unit_id}/start", learner_cookie,
+                                           urlencode([("csrf_token", token)])),
+        }.items():
+            figures[name], figures[f"{name}_cpu"] = _with_cpu(server.pid, measure)
         # The download figures take turns, in rounds, median of each: on a shared machine
         # a single 5 s run of one of them can be off by half.
         downloads = {
@@ -269,7 +378,8 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
         for _ in range(ROUNDS):
             for name, measure in downloads.items():
                 rounds[name].append(measure())
-        return figures | {name: statistics.median(values) for name, values in rounds.items()}
+        figures |= {name: statistics.median(values) for name, values in rounds.items()}
+        return figures | bench_journeys(base, server.pid, unit_id, password)
     finally:
         server.terminate()
         server.wait()
@@ -282,10 +392,10 @@ def _row(label: str, base: float, ours: float, aim: str, fmt: str = "12.0f") -> 
 
 
 def main() -> None:
-    global SECONDS, ROUNDS
+    global SECONDS, ROUNDS, JOURNEYS
     quick = "--quick" in sys.argv[1:]
     if quick:
-        SECONDS, ROUNDS = 1, 1
+        SECONDS, ROUNDS, JOURNEYS = 1, 1, 2
     print(f"elearn benchmarks on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}"
           + (" (--quick: a check that every step runs; the figures mean little)" * quick))
     print(f"{'figure':62} {'baseline':>12} {'ours':>12} {'ratio':>7}  aim")
@@ -307,12 +417,28 @@ def main() -> None:
              figures["question"], ">= 0.40")
         _row(f"[{name}] answer submission, req/s (vs hello-world /healthz)",
              figures["hello"], figures["answer"], ">= 0.25")
+        _row(f"[{name}] start a unit (resuming its open attempt), req/s (vs /healthz)",
+             figures["hello"], figures["start"], ">= 0.15")
+        # The same pairs as requests per CPU second of the workers (1 / CPU per request):
+        # what the ratio would be on a machine with nothing else running.
+        _row("  question page, requests per worker CPU second (vs /healthz)",
+             1 / figures["hello_cpu"], 1 / figures["question_cpu"], "(info)")
+        _row("  answer submission, requests per worker CPU second (vs /healthz)",
+             1 / figures["hello_cpu"], 1 / figures["answer_cpu"], "(info)")
+        _row("  start a unit, requests per worker CPU second (vs /healthz)",
+             1 / figures["hello_cpu"], 1 / figures["start_cpu"], "(info)")
         _row(f"[{name}] certificate download, req/s (vs same bytes as static file)",
              figures["static"], figures["download"], ">= ~1.0")
         _row("  the same, vs the same bytes from a signed-in trivial route",
              figures["signed_in_bytes"], figures["download"], "(info)")
         _row("  revalidation 304, req/s (vs the static file's 304)", figures["static_304"],
              figures["download_304"], "(info)")
+        _row(f"[{name}] server CPU s per learner journey, no hash (vs /healthz floor)",
+             figures["journey_floor"], figures["journey_cpu_no_hash"], "<= 4", "12.4f")
+        _row("  the same, with the password hash", figures["journey_floor"],
+             figures["journey_cpu"], "(info)", "12.4f")
+        print(f"  (a journey: {figures['journey_requests']:.0f} requests; the floor: as many "
+              f"to /healthz; CPU of gunicorn's workers from psutil)")
     sys.stdout.flush()
     # WeasyPrint's font objects can crash the interpreter at exit; the figures are printed.
     os._exit(0)

@@ -2,13 +2,16 @@
 
 Prepares a trust of learners on a fresh database (SQLite, or PostgreSQL when
 ELEARN_BENCH_POSTGRES_URL is set), serves it with gunicorn (4 workers), drives it with
-locust (bench/locustfile.py) and prints the errors and the 95th percentile page times.
+locust (bench/locustfile.py) and prints the errors and the 95th percentile page times,
+then the CPU each party used: gunicorn's workers (per request), the load generator, and
+the PostgreSQL server when there is one (all share the machine's cores).
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -19,7 +22,47 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import _free_port, _wait  # noqa: E402
+from run import _free_port, _workers_cpu  # noqa: E402
+
+
+def _wait(port: int, seconds: int = 180) -> None:
+    """Wait for the port: with --preload it opens once the app is built, which can take
+    half a minute on a busy machine."""
+    import socket
+    import time
+
+    for _ in range(seconds * 10):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _postgres_cpu(database_url: str) -> float:
+    """CPU seconds used so far by the PostgreSQL server listening on the URL's port."""
+    import psutil
+    from sqlalchemy.engine import make_url
+
+    port = make_url(database_url).port or 5432
+    total = 0.0
+    for process in psutil.process_iter(["name"]):
+        if process.info["name"] != "postgres" or process.parent() and \
+                process.parent().name() == "postgres":
+            continue
+        try:
+            if not any(c.laddr.port == port for c in process.net_connections("inet")):
+                continue
+            total += sum(sum(p.cpu_times()[:2]) for p in [process, *process.children()])
+        except psutil.Error:
+            continue
+    return total
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def prepare(database_url: str, users: int) -> None:
@@ -63,15 +106,23 @@ def main() -> None:
            # Learners sign in from one address here; lift the per-address limit for the run.
            "ELEARN_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000"}
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}",
+        # --preload: the app (content, templates) is built once before the workers fork,
+        # and the port opens only then; otherwise four workers spend their first 1.5 CPU
+        # seconds each booting while the first learners' requests queue behind them.
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", "4", "--preload", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "--timeout", "120", "wsgi:app"], cwd=ROOT, env=env)
     try:
         _wait(port)
+        postgres = "postgresql" in database_url
+        cpu = (_workers_cpu(server.pid), _children_cpu(),
+               _postgres_cpu(database_url) if postgres else 0.0)
         subprocess.run(
             [str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/locustfile.py"),
              "--headless", "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "load"),
              "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL)
+        cpu = (_workers_cpu(server.pid) - cpu[0], _children_cpu() - cpu[1],
+               _postgres_cpu(database_url) - cpu[2] if postgres else 0.0)
         with open(work / "load_stats.csv") as f:
             rows = list(csv.DictReader(f))
     finally:
@@ -85,6 +136,10 @@ def main() -> None:
     for row in rows:
         print(f"{row['Name']:22} {row['Request Count']:>8} {row['Failure Count']:>9} "
               f"{row['50%']:>8} {row['95%']:>8} {float(row['Max Response Time']):8.0f}")
+    total = next((int(r["Request Count"]) for r in rows if r["Name"] == "Aggregated"), 0)
+    print(f"CPU seconds used during the run: gunicorn workers {cpu[0]:.1f} "
+          f"({cpu[0] / max(total, 1) * 1000:.2f} ms per request), load generator (locust) "
+          f"{cpu[1]:.1f}" + (f", PostgreSQL server {cpu[2]:.1f}" if postgres else ""))
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -84,6 +84,20 @@ def _database_url(get: _Env, instance_path: Path) -> str:
     return database_url
 
 
+def _engine_options(get: _Env, database_url: str) -> dict:
+    """The connection pool. A SQLite file cannot go away, so nothing is checked. A server
+    can, but pinging it before every request (pool_pre_ping) cost PostgreSQL three of the
+    question page's seven round trips (BEGIN, SELECT 1, ROLLBACK), and under load each
+    round trip waits for the server's process to get a core (docs/benchmarks.md). Instead
+    connections are replaced every few minutes, and a connection found dead (the server
+    restarted) makes SQLAlchemy drop the whole pool: that one request fails and the next
+    reconnects. ELEARN_DATABASE_PRE_PING=1 brings the ping back."""
+    if database_url.startswith("sqlite"):
+        return {"pool_pre_ping": False}
+    return {"pool_pre_ping": _bool(get("DATABASE_PRE_PING")),
+            "pool_recycle": int(get("DATABASE_POOL_RECYCLE", "300"))}
+
+
 def _base_url(get: _Env, production: bool) -> str:
     base_url = get("BASE_URL")
     if base_url is None and production:
@@ -239,9 +253,7 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "TESTING": mode == "testing",
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A pooled connection to a server can die with the server; a SQLite file's cannot,
-        # and the ping would cost every request a query.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(get, database_url),
         "TRUST_NAME": get("TRUST_NAME", "L.E.A.D. Academy Trust"),
         # Proxies (e.g. nginx) in front of the app whose X-Forwarded-For/-Proto to trust, so
         # throttling and the audit trail see the visitor's address, not the proxy's.

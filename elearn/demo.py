@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from elearn.auth.passwords import hash_password
+from elearn.certification.issuing import issue_missing_certificates
 from elearn.certification.render import CertificateRenderer
-from elearn.certification.services import complete_tracks
+from elearn.certification.services import record_completions
 from elearn.content.model import Content, Policy, Question
 from elearn.cycles.rules import current_cycle
 from elearn.learner.acknowledgement import acknowledge
@@ -148,13 +149,12 @@ def seed_progress(session: Session, content: Content, renderer: CertificateRende
     people stay untouched, as the walkthroughs in the README and the browser tests start
     from nothing): in each other school some are done, some part-way, some not started;
     the head teacher and DSL part-way through both their tracks. First attempts have
-    plausible mistakes, more on a few clauses (WEAK_CLAUSES). Returns the number of
-    certificates issued."""
+    plausible mistakes, more on a few clauses (WEAK_CLAUSES). Commits. Returns the number
+    of certificates issued."""
     rng = random.Random(2017)
     cycle = current_cycle(session)
     schools = session.scalars(select(School).where(School.is_central.is_(False))
                               .order_by(School.id)).all()[1:]
-    issued = 0
     for school in schools:
         people = session.scalars(select(Person).where(Person.school_id == school.id)
                                  .order_by(Person.id)).all()
@@ -165,23 +165,26 @@ def seed_progress(session: Session, content: Content, renderer: CertificateRende
         plans += [(p, "part-way") for p in staff[3:5]] + [(p, "leading") for p in leaders]
         for person, plan in plans:
             person.last_sign_in_at = now  # their progress was made signed in
-            issued += _progress(session, content, renderer, base_url, person, cycle, plan,
-                                today, now, rng)
-    return issued
+            _progress(session, content, renderer, base_url, person, cycle, plan, today,
+                      now, rng)
+    # Certificates are issued as the app issues them: after the completions commit.
+    session.commit()
+    return len(issue_missing_certificates(session, content, lambda: renderer, now,
+                                          base_url))
 
 
 def _progress(session: Session, content: Content, renderer: CertificateRenderer,
               base_url: str, person: Person, cycle: ReviewCycle, plan: str, today: date,
               now: datetime, rng: random.Random) -> int:
-    """One person's progress by plan; returns the certificates issued."""
+    """One person's progress by plan (completions recorded, certificates not yet issued)."""
     tracks = tracks_of(content, person)
     units = [u for t in tracks for u in t.unit_ids]
     if plan == "done":
         acknowledge(session, person, cycle, today, now)
         for unit_id in units:
             _pass(session, content, person, cycle, unit_id, today, now, rng)
-        return len(complete_tracks(session, content, renderer, person, cycle, today, now,
-                                   base_url))
+        record_completions(session, content, person, cycle, today, now)
+        return 0  # its certificates are issued after the commit (seed_progress)
     if plan == "leading":  # most of the staff track, half the leaders' track
         units = [u for t in tracks for u in t.unit_ids[:len(t.unit_ids) * 2 // 3]]
     else:

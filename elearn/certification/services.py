@@ -13,22 +13,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elearn.audit import record as audit_record
-from elearn.certification.codes import ALPHABET, display, new_code, normalise
+from elearn.certification.codes import ALPHABET, display, normalise
 from elearn.certification.eligibility import (
     CertificateStatus,
     certificate_status,
     completed_tracks,
 )
 from elearn.certification.glyphs import Unprintable, unprintable
-from elearn.certification.render import CertificateContext, CertificateRenderer
 from elearn.certification.signing import CertificateSigner, SignatureCheck
 from elearn.content.model import Content
-from elearn.cycles.rules import current_cycle, deadline_passed, policy_in_force
+from elearn.cycles.rules import current_cycle, deadline_passed
 from elearn.learner.acknowledgement import acknowledgement
 from elearn.models import AuditEvent, Certificate, Completion, Person, ReviewCycle
 from elearn.people.rules import tracks_of
 from elearn.quiz.passes import passed_unit_ids
-from elearn.wording import long_date
 
 
 class CertificateError(ValueError):
@@ -81,27 +79,27 @@ def held_tracks(session: Session, person_id: int, cycle_id: int) -> dict[str, st
     return {track: reason for track, reason in held.items() if track not in issued}
 
 
-def complete_tracks(session: Session, content: Content, renderer: CertificateRenderer,
-                    person: Person, cycle: ReviewCycle, today: date, now: datetime,
-                    base_url: str) -> list[Certificate]:
-    """Record completions and issue certificates for every track the person has just finished:
-    called when a unit is passed and when the policy is acknowledged, whichever comes last.
+def record_completions(session: Session, content: Content, person: Person,
+                       cycle: ReviewCycle, today: date, now: datetime) -> list[Completion]:
+    """Record a completion for every track the person has just finished, in the caller's
+    transaction: called when a unit is passed and when the policy is acknowledged, whichever
+    comes last. The certificates are issued after the commit (certification.issuing), so
+    no write transaction waits for a render.
 
-    A certificate whose name or school cannot be printed is not issued (a certificate is
-    stored for good, and boxes for a name cannot be corrected later): nothing is stored and
-    the audit trail records why. HR sees it on the person's page and, once the name is
+    A name or school that cannot be printed holds the track back (a certificate is stored
+    for good, and boxes for a name cannot be corrected later): nothing is stored and the
+    audit trail records why. HR sees it on the person's page and, once the name is
     corrected, issues it from there."""
     tracks = tracks_of(content, person)
     acknowledged = acknowledgement(session, person.id, cycle.id) is not None
     done = completed_tracks(tracks, passed_unit_ids(session, person.id, cycle.id),
                             acknowledged, today, cycle.review_date)
-    policy = policy_in_force(content, cycle)
-    issued: list[Certificate] = []
+    recorded: list[Completion] = []
     problem: NameProblem | None = None
     for track in done:
-        exists = session.scalar(select(Certificate.id).where(
-            Certificate.person_id == person.id, Certificate.cycle_id == cycle.id,
-            Certificate.track_id == track.id))
+        exists = session.scalar(select(Completion.id).where(
+            Completion.person_id == person.id, Completion.cycle_id == cycle.id,
+            Completion.track_id == track.id))
         if exists:
             continue
         problem = problem if problem is not None else name_problem(person)
@@ -110,32 +108,15 @@ def complete_tracks(session: Session, content: Content, renderer: CertificateRen
                          subject=f"person:{person.id}", track=track.id, cycle=cycle.id,
                          reason=problem.explanation)
             continue
-        code = new_code()
-        context = CertificateContext(
-            trust_name=policy.trust, holder_name=person.name,
-            school_name=person.school.name, track_title=track.title,
-            policy_title=policy.title, policy_version=cycle.policy_version,
-            completed_on=long_date(today), valid_until=long_date(cycle.review_date),
-            certificate_number=display(code), verify_url=f"{base_url}/verify/{code}",
-            issued_on=long_date(now.date()), issued_iso=now.isoformat(timespec="seconds"),
-            signatory_name=renderer.signatory_name, signatory_role=renderer.signatory_role,
-            units_passed=len(track.unit_ids), pass_mark=track.pass_mark)
-        pdf = renderer.render(context)
-        certificate = Certificate(
-            code=code, person_id=person.id, cycle_id=cycle.id, track_id=track.id,
-            holder_name=person.name, school_name=person.school.name, track_title=track.title,
-            policy_title=policy.title, policy_version=cycle.policy_version,
-            completed_on=today, valid_until=cycle.review_date, issued_at=now,
-            template_version=renderer.version, sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+        completion = Completion(person_id=person.id, cycle_id=cycle.id, track_id=track.id,
+                                completed_at=now)
         try:
             with session.begin_nested():
-                session.add(Completion(person_id=person.id, cycle_id=cycle.id,
-                                       track_id=track.id, completed_at=now))
-                session.add(certificate)
+                session.add(completion)
         except IntegrityError:
-            continue  # a concurrent request issued it first; one certificate is kept
-        issued.append(certificate)
-    return issued
+            continue  # a concurrent request recorded it first; one completion is kept
+        recorded.append(completion)
+    return recorded
 
 
 @dataclass(frozen=True)

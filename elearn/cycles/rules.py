@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Policy, UnknownVersion
@@ -21,21 +21,24 @@ def deadline_passed(review_date: date, today: date) -> bool:
     return today > review_date
 
 
+# Nearly every learner's page asks for the current cycle: the statements are built once
+# (building one costs more than SQLite takes to run it), with bound parameters.
+_LATEST_FIRST = (ReviewCycle.reviewed_on.desc(), ReviewCycle.id.desc())
+_CURRENT = select(ReviewCycle).order_by(*_LATEST_FIRST).limit(1)
+_PREVIOUS = select(ReviewCycle).where(
+    (ReviewCycle.reviewed_on < bindparam("reviewed_on"))
+    | ((ReviewCycle.reviewed_on == bindparam("reviewed_on"))
+       & (ReviewCycle.id < bindparam("cycle_id")))).order_by(*_LATEST_FIRST).limit(1)
+
+
 def current_cycle(session: Session) -> ReviewCycle | None:
     """The cycle opened by the latest recorded review."""
-    return session.scalar(
-        select(ReviewCycle).order_by(ReviewCycle.reviewed_on.desc(), ReviewCycle.id.desc())
-        .limit(1)
-    )
+    return session.scalar(_CURRENT)
 
 
 def previous_cycle(session: Session, cycle: ReviewCycle) -> ReviewCycle | None:
     """The cycle the given one replaced, if any."""
-    return session.scalar(
-        select(ReviewCycle).where(
-            (ReviewCycle.reviewed_on < cycle.reviewed_on)
-            | ((ReviewCycle.reviewed_on == cycle.reviewed_on) & (ReviewCycle.id < cycle.id)))
-        .order_by(ReviewCycle.reviewed_on.desc(), ReviewCycle.id.desc()).limit(1))
+    return session.scalar(_PREVIOUS, {"reviewed_on": cycle.reviewed_on, "cycle_id": cycle.id})
 
 
 @dataclass(frozen=True)

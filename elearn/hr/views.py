@@ -32,11 +32,12 @@ from elearn.auth.access import (
     roles_required,
     schools_to_see,
 )
+from elearn.certification.issuing import issue_missing_certificates
 from elearn.certification.services import (
-    complete_tracks,
     held_tracks,
     my_certificates,
     name_problem,
+    record_completions,
 )
 from elearn.current import audit, content, renderer
 from elearn.cycles.rules import current_cycle, deadline
@@ -228,8 +229,10 @@ def issue_certificates(person_id: int):
             flash(f"No certificate was issued: {problem.explanation}. Correct the name first.",
                   "error")
         else:
-            issued = complete_tracks(db.session, content(), renderer(), person, cycle,
-                                     date.today(), utcnow(), current_app.config["BASE_URL"])
+            record_completions(db.session, content(), person, cycle, date.today(), utcnow())
+            db.session.commit()
+            issued = issue_missing_certificates(db.session, content(), renderer, utcnow(),
+                                                current_app.config["BASE_URL"], person_id)
             for certificate in issued:
                 audit("certificate-issued-by-hr", f"certificate:{certificate.code}")
             db.session.commit()

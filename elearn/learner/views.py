@@ -7,7 +7,8 @@ from datetime import date
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from elearn.certification.services import complete_tracks, my_certificates, name_problem
+from elearn.certification.issuing import issue_missing_certificates
+from elearn.certification.services import my_certificates, name_problem, record_completions
 from elearn.content.versions import units_to_retrain
 from elearn.current import audit, content, has_my_training_page, my_tracks, renderer
 from elearn.cycles.rules import current_cycle, deadline, new_version_changes, policy_in_force
@@ -29,6 +30,9 @@ bp = Blueprint("learner", __name__, template_folder="templates")
 def home():
     if not has_my_training_page():
         return redirect(url_for("hr.index"))
+    # A completion left without its certificate (a crash, a render error) is issued now.
+    issue_missing_certificates(db.session, content(), renderer, utcnow(),
+                               current_app.config["BASE_URL"], person_id=current_user.id)
     cycle = current_cycle(db.session)
     trust_content = content()
     tracks = my_tracks()
@@ -99,13 +103,17 @@ def acknowledge_policy():
     except AcknowledgementClosed as exc:
         flash(str(exc), "error")
         return redirect(url_for("learner.policy"))
-    issued = complete_tracks(db.session, content(), renderer(), person, cycle, date.today(),
-                             utcnow(), current_app.config["BASE_URL"])
+    completed = record_completions(db.session, content(), person, cycle, date.today(),
+                                   utcnow())
     audit("policy-acknowledged", f"person:{person.id}", version=record.policy_version,
           cycle=cycle.id)
+    person_id, version = person.id, record.policy_version
     db.session.commit()
+    issued = issue_missing_certificates(db.session, content(), renderer, utcnow(),
+                                        current_app.config["BASE_URL"],
+                                        person_id=person_id) if completed else []
     message = ("Thank you: you have confirmed you have read the policy "
-               f"({version_words(record.policy_version)}).")
+               f"({version_words(version)}).")
     if issued:
         message += " Your training is complete and your certificate is ready below."
     flash(message, "success")

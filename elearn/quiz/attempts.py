@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -157,13 +157,14 @@ def start_attempt(session: Session, content: Content, person: Person, cycle: Rev
                             "the policy's changes do not touch it.")
     question_ids, option_order = draw(unit, rng or random.SystemRandom(),
                                       unit_requirements(content, unit))
-    number = (session.scalar(select(func.max(Attempt.number)).where(
-        Attempt.person_id == person.id, Attempt.cycle_id == cycle.id,
-        Attempt.unit_id == unit_id)) or 0) + 1
+    # `existing` holds every attempt at this unit in the cycle: its highest number is the
+    # one a max() query would return (a racing start still meets the unique constraint).
+    number = max((a.number for a in existing), default=0) + 1
     attempt = Attempt(person_id=person.id, cycle_id=cycle.id, unit_id=unit_id, number=number,
                       content_fingerprint=unit.fingerprint, question_ids=question_ids,
                       option_order=option_order, pass_mark=content.pass_mark_for(unit_id),
-                      started_at=now, last_activity_at=now)
+                      started_at=now, last_activity_at=now,
+                      answers=[])  # new: no answers, and no query to find that out
     try:
         with session.begin_nested():
             session.add(attempt)
@@ -198,11 +199,14 @@ def save_answer(session: Session, content: Content, person: Person, cycle: Revie
             with session.begin_nested():
                 session.add(answer)
         except IntegrityError:
-            # The same question answered at once from two tabs: keep the later one.
+            # The same question answered at once from two tabs: keep the later one. The
+            # answers are read again: the loaded list predates the other tab's insert
+            # (which PostgreSQL has committed by the time it reports the conflict).
+            session.expire(attempt, ["answers"])
             answer = attempt.answer_for(question_id)
             if answer is None:
                 raise
-        finally:
+        else:
             session.expire(attempt, ["answers"])
     answer.response = list(chosen)
     answer.answered_at = now

@@ -17,8 +17,11 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
-from elearn.certification.services import complete_tracks
+from elearn.certification.issuing import issue_missing_certificates
+from elearn.certification.services import record_completions
 from elearn.content.model import Question
 from elearn.current import content, my_tracks, renderer
 from elearn.cycles.rules import current_cycle, deadline, policy_in_force
@@ -42,8 +45,15 @@ def _cycle_or_404():
     return cycle
 
 
+# Every question page and answer loads the attempt with its result and answers: one query
+# (joined), built once, where a get() and a selectin load made two, built per request.
+_ATTEMPT_WITH_ANSWERS = (select(Attempt).options(joinedload(Attempt.answers))
+                         .where(Attempt.id == bindparam("attempt_id")))
+
+
 def _my_attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
+    attempt = db.session.scalars(_ATTEMPT_WITH_ANSWERS,
+                                 {"attempt_id": attempt_id}).unique().one_or_none()
     if attempt is None or attempt.person_id != current_user.id:
         abort(404)
     return attempt
@@ -78,10 +88,12 @@ def start(unit_id: str):
     except service.AttemptError as exc:
         flash(str(exc), "error")
         return redirect(url_for("quiz.unit", unit_id=unit_id))
-    db.session.commit()
+    # Read before the commit, which would expire the attempt and cost a second transaction.
+    attempt_id = attempt.id
     number = next((n for n, qid in enumerate(attempt.question_ids, 1)
                    if attempt.answer_for(qid) is None), 1)
-    return redirect(url_for("quiz.question", attempt_id=attempt.id, number=number))
+    db.session.commit()
+    return redirect(url_for("quiz.question", attempt_id=attempt_id, number=number))
 
 
 def _question_context(attempt: Attempt, number: int) -> dict:
@@ -135,16 +147,17 @@ def question(attempt_id: int, number: int):
         if not form.validate_on_submit():
             abort(400)
         response, error, status = _save_posted_answer(attempt, ctx["question"])
+        # The redirects use what was read before the commit (the attempt is expired now).
         if request.form.get("go") == "back" and (error is None or not response):
             # Going back never demands an answer; anything given was saved above.
-            return redirect(url_for("quiz.question", attempt_id=attempt.id,
+            return redirect(url_for("quiz.question", attempt_id=attempt_id,
                                     number=max(number - 1, 1)) if number > 1
-                            else url_for("quiz.unit", unit_id=attempt.unit_id))
+                            else url_for("quiz.unit", unit_id=ctx["unit"].id))
         if error is None:
             if number < ctx["total"]:
-                return redirect(url_for("quiz.question", attempt_id=attempt.id,
+                return redirect(url_for("quiz.question", attempt_id=attempt_id,
                                         number=number + 1))
-            return redirect(url_for("quiz.check", attempt_id=attempt.id))
+            return redirect(url_for("quiz.check", attempt_id=attempt_id))
         ctx["chosen"] = response or ctx["chosen"]
         ctx.update(kept_input(ctx["question"], attempt.option_order[ctx["question"].id],
                               request.form))
@@ -185,15 +198,20 @@ def submit(attempt_id: int):
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("quiz.unit", unit_id=attempt.unit_id))
-    issued = complete_tracks(db.session, content(), renderer(), person, cycle, date.today(),
-                             now, current_app.config["BASE_URL"]) if result.passed else []
+    completed = record_completions(db.session, content(), person, cycle, date.today(),
+                                   now) if result.passed else []
+    person_id = person.id
     db.session.commit()
+    # Rendered after the commit: no other learner's answer waits for a certificate.
+    issued = issue_missing_certificates(db.session, content(), renderer, now,
+                                        current_app.config["BASE_URL"],
+                                        person_id=person_id) if completed else []
     for certificate in issued:
         flash(Markup('You have completed the {}. <a href="{}">Download your certificate '
                      '(PDF)</a>; it is also on your home page.').format(
             certificate.track_title,
             url_for("certificates.download", code=certificate.code)), "success")
-    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    return redirect(url_for("quiz.result", attempt_id=attempt_id))
 
 
 @bp.get("/attempts/<int:attempt_id>/result")

@@ -420,7 +420,8 @@ def pass_track_directly(server, email: str, track_id: str) -> list[str]:
     it; returns the codes of the certificates issued. For seeding verify and HR tests."""
     from sqlalchemy import select
 
-    from elearn.certification.services import complete_tracks
+    from elearn.certification.issuing import issue_missing_certificates
+    from elearn.certification.services import record_completions
     from elearn.current import renderer
     from elearn.cycles.rules import current_cycle
     from elearn.extensions import db
@@ -446,9 +447,10 @@ def pass_track_directly(server, email: str, track_id: str) -> list[str]:
                                    utcnow())
             db.session.commit()
         acknowledge(db.session, person, cycle, today, utcnow())
-        issued = complete_tracks(db.session, content, renderer(), person, cycle, today,
-                                 utcnow(), server.app.config["BASE_URL"])
+        record_completions(db.session, content, person, cycle, today, utcnow())
         db.session.commit()
+        issued = issue_missing_certificates(db.session, content, renderer, utcnow(),
+                                            server.app.config["BASE_URL"], person.id)
         codes = [c.code for c in issued]
         db.session.remove()
     return codes

@@ -45,6 +45,12 @@ def test_bench_prints_every_figure_as_a_ratio_to_its_baseline():
                   "  the required fields alone, unstyled (vs the minimal doc)",
                   "[SQLite] question page, req/s",
                   "[SQLite] answer submission, req/s",
+                  "[SQLite] start a unit (resuming its open attempt), req/s",
+                  "  question page, requests per worker CPU second",
+                  "  answer submission, requests per worker CPU second",
+                  "  start a unit, requests per worker CPU second",
+                  "[SQLite] server CPU s per learner journey, no hash",
+                  "  the same, with the password hash",
                   "[SQLite] certificate download, req/s",
                   "  the same, vs the same bytes from a signed-in trivial route",
                   "  revalidation 304, req/s"):

@@ -71,6 +71,18 @@ def test_proxy_count_is_read_from_the_environment(tmp_path: Path):
     assert load_config(tmp_path, {})["PROXY_COUNT"] == 0
 
 
+def test_a_database_server_is_not_pinged_before_every_request_unless_asked(tmp_path: Path):
+    url = {"ELEARN_DATABASE_URL": "postgresql://elearn@db.example.org/elearn"}
+    options = load_config(tmp_path, url)["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options == {"pool_pre_ping": False, "pool_recycle": 300}
+    asked = load_config(tmp_path, {**url, "ELEARN_DATABASE_PRE_PING": "1"})
+    assert asked["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_a_sqlite_file_is_never_pinged(tmp_path: Path):
+    assert load_config(tmp_path, {})["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
+
+
 def test_production_refuses_to_start_without_a_signing_identity(tmp_path: Path):
     with pytest.raises(ConfigError, match="ELEARN_SIGNING_P12 and ELEARN_SIGNING_PASSWORD"):
         load_config(tmp_path, {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "k" * 40,
