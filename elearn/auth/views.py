@@ -29,8 +29,9 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no protocol-relative '//' tricks."""
-    if not target:
+    """Only a path on this site: no scheme, no host, no protocol-relative '//' tricks, and no
+    control characters (a line break in a Location header would split the response)."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return None
     target = target.strip().replace("\\", "/")
     parts = urlsplit(target)
