@@ -22,19 +22,22 @@ class ThrottledError(SignInError):
 
 
 SIGN_IN_FAILED = "The email address or password is not right. Check them and try again."
-THROTTLED = ("Too many failed sign-ins. For your security, wait an hour and try again, "
-             "or reset your password.")
 
 
-def authenticate(session: Session, email: str, password: str, address: str, now: datetime,
-                 limits: dict) -> Person:
-    """Return the person for these credentials or raise SignInError with one message for all."""
+def throttled_message(wait: timedelta) -> str:
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))  # rounded up
+    return (f"Too many failed sign-ins from here. For your security, wait {minutes} "
+            f"minute{'s' if minutes != 1 else ''} and try again, or reset your password.")
+
+
+def authenticate(session: Session, email: str, password: str, origin: str, now: datetime,
+                 limits: throttle.Limits) -> Person:
+    """Return the person for these credentials or raise SignInError with one message for all.
+    `origin` is the address, or the browser when it signed in to this account before."""
     account = email.strip().lower()
-    if throttle.is_throttled(session, account, address, now,
-                             window=timedelta(minutes=limits["LOGIN_FAILURE_WINDOW_MINUTES"]),
-                             max_per_account=limits["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-                             max_per_address=limits["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
-        raise ThrottledError(THROTTLED)
+    retry = throttle.retry_at(session, account, origin, now, limits)
+    if retry is not None:
+        raise ThrottledError(throttled_message(retry - now))
     person = find_by_email(session, account)
     stored_hash = person.password_hash if person else None
     # End the transaction before the deliberately slow hash: on SQLite a POST's transaction
@@ -42,7 +45,7 @@ def authenticate(session: Session, email: str, password: str, address: str, now:
     session.commit()
     ok = verify_password(stored_hash, password)
     if not ok or person is None or not person.active:
-        throttle.record_failure(session, account, address, now)
+        throttle.record_failure(session, account, origin, now)
         raise SignInError(SIGN_IN_FAILED)
     if needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
@@ -71,5 +74,6 @@ def set_password(session: Session, person: Person, password: str, token: str | N
         raise ValueError(problem)
     person.password_hash = hash_password(password)
     person.end_all_sessions()
+    throttle.clear_account(session, person.email)  # the owner proved themselves by email
     if token is not None:
         session.add(UsedToken(digest=token_digest(token)))
