@@ -62,7 +62,9 @@ def test_pages_with_personal_or_hr_data_are_never_stored_by_a_browser_or_proxy(
         response = client.get(path)
         assert response.status_code == 200, path
         assert _no_store(response), path
-    assert not _no_store(client.get("/static/app.css"))  # shared files may be cached
+    static = client.get("/static/app.css")
+    assert not _no_store(static)  # the same for everyone: may be cached
+    static.close()
 
 
 def test_a_schools_certificate_zip_is_never_stored(app, db, make_person, cycle):
