@@ -1,12 +1,14 @@
 """Ids in URLs: only numbers the database can hold. A larger one matches no route (404)
-instead of reaching the database, where SQLite and PostgreSQL both refuse it (a 500)."""
+instead of reaching the database, which refuses it (a 500): PostgreSQL's INTEGER columns
+(every id here) stop at 2**31 - 1, SQLite's at 2**63 - 1."""
 
 from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
 
-# The largest signed 64-bit integer: the widest integer column on SQLite and PostgreSQL.
-DATABASE_INT_MAX = 2**63 - 1
+# The largest signed 32-bit integer: PostgreSQL's INTEGER, the narrowest id column in use
+# (found by tests/integration/security/test_route_fuzz.py on PostgreSQL).
+DATABASE_INT_MAX = 2**31 - 1
 
 
 class DatabaseIntConverter(IntegerConverter):

@@ -8,6 +8,7 @@ from elearn.models import Role
 
 HUGE = "99999999999999999999"  # more than a 64-bit integer holds
 PAST_INT64 = str(2**63)
+PAST_INT32 = str(2**31)  # PostgreSQL's INTEGER ends at 2**31 - 1
 
 PATHS = [
     "/attempts/{n}/check", "/attempts/{n}/questions/1", "/attempts/1/questions/{n}",
@@ -18,7 +19,7 @@ POSTS = ["/attempts/{n}/submit", "/hr/people/{n}/leaver", "/hr/people/{n}/remind
          "/hr/schools/{n}/remind", "/hr/import/{n}", "/attempts/{n}/questions/1"]
 
 
-@pytest.mark.parametrize("n", [HUGE, PAST_INT64])
+@pytest.mark.parametrize("n", [HUGE, PAST_INT64, PAST_INT32])
 def test_ids_too_big_for_the_database_are_not_found(app, make_person, cycle, n):
     client = app.test_client()
     sign_in(client, make_person(Role.HR, Role.STAFF, Role.ADMIN, school="central").email)
@@ -32,7 +33,7 @@ def test_ids_too_big_for_the_database_are_not_found(app, make_person, cycle, n):
 def test_an_audit_page_number_too_big_shows_the_last_page(app, make_person):
     client = app.test_client()
     sign_in(client, make_person(Role.ADMIN, school="central").email)
-    for page in (HUGE, PAST_INT64, "-" + HUGE):
+    for page in (HUGE, PAST_INT64, PAST_INT32, "-" + HUGE):
         assert client.get(f"/admin/audit?page={page}").status_code == 200, page
 
 
