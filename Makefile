@@ -55,15 +55,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-# WeasyPrint needs Pango (and fonts) from the system.
+# WeasyPrint needs Pango and fonts from the system; certificates print every name in Noto
+# (Latin, Greek, Cyrillic, Arabic/Urdu, Bengali, Gurmukhi, Devanagari, Gujarati, Tamil in
+# fonts-noto-core; Chinese in fonts-noto-cjk).
 system-deps:
-	@if ! ldconfig -p | grep -q 'libpango-1.0.so' || ! ldconfig -p | grep -q 'libpangoft2-1.0.so' || ! command -v fc-list >/dev/null || [ -z "$$(fc-list 2>/dev/null | head -n1)" ]; then \
+	@if ! ldconfig -p | grep -q 'libpango-1.0.so' || ! ldconfig -p | grep -q 'libpangoft2-1.0.so' || ! command -v fc-list >/dev/null || [ -z "$$(fc-list 2>/dev/null | head -n1)" ] || [ -z "$$(fc-list 'Noto Serif Bengali' 2>/dev/null)" ] || [ -z "$$(fc-list 'Noto Serif CJK SC' 2>/dev/null)" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing WeasyPrint's system libraries (Pango, fonts)..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core >/dev/null; \
+	    echo "Installing WeasyPrint's system libraries (Pango, Noto fonts)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core fonts-noto-core fonts-noto-cjk >/dev/null; \
 	  else \
 	    echo "WeasyPrint needs Pango and fonts. Run:"; \
-	    echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core"; \
+	    echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core fonts-noto-core fonts-noto-cjk"; \
 	    exit 1; \
 	  fi; \
 	fi
@@ -71,6 +73,7 @@ system-deps:
 db: setup
 	@mkdir -p instance
 	$(FLASK) db upgrade
+	$(FLASK) certificates dev-identity
 	$(FLASK) demo load --if-empty --quiet
 
 lint: setup

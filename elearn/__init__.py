@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from elearn import errors, security_headers, templating
     from elearn.admin.views import bp as admin_bp
     from elearn.auth import sessions  # noqa: F401  (registers the user loader)
+    from elearn.auth.sso_views import bp as sso_bp
     from elearn.auth.views import bp as auth_bp
     from elearn.certification.views import bp as certificates_bp
     from elearn.cli import register_cli
@@ -53,7 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from elearn.people.views import bp as people_bp
     from elearn.quiz.views import bp as quiz_bp
 
-    for blueprint in (auth_bp, learner_bp, quiz_bp, certificates_bp, hr_bp, people_bp,
+    for blueprint in (auth_bp, sso_bp, learner_bp, quiz_bp, certificates_bp, hr_bp, people_bp,
                       cycles_bp, admin_bp):
         app.register_blueprint(blueprint)
     templating.init_app(app)

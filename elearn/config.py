@@ -13,6 +13,11 @@ from pathlib import Path
 
 PREFIX = "ELEARN_"
 
+# The self-signed identity `flask --app wsgi certificates dev-identity` makes in instance/.
+# Its password protects nothing (it is written here): it is for development only.
+DEV_SIGNING_P12 = "dev-signing.p12"
+DEV_SIGNING_PASSWORD = "development-only"
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot be used; the message says what to set."""
@@ -89,6 +94,41 @@ def _base_url(get: _Env, production: bool) -> str:
             "in every certificate's QR code and in every email.")
     return (base_url or "http://127.0.0.1:5000").rstrip("/")
 
+def _signing(get: _Env, production: bool, instance_path: Path) -> dict:
+    """The Trust's document-signing identity: every certificate is signed with it. In
+    development and tests a self-signed one lives in instance/ (made by `flask --app wsgi
+    certificates dev-identity`, which `make run` runs)."""
+    signing_p12 = get("SIGNING_P12")
+    signing_password = get("SIGNING_PASSWORD")
+    if production and (signing_p12 is None or signing_password is None):
+        raise ConfigError(
+            "ELEARN_SIGNING_P12 and ELEARN_SIGNING_PASSWORD are not set. A production server "
+            "refuses to start without the Trust's document-signing identity: every "
+            "certificate is signed with it, so that a forged copy can be told from the real "
+            "one. Obtain a document-signing certificate from a certificate authority on the "
+            "Adobe Approved Trust List (or from the Trust's own IT, for an in-house one) as a "
+            "PKCS#12 (.p12) file, and set ELEARN_SIGNING_P12 to its path and "
+            "ELEARN_SIGNING_PASSWORD to its password. README.md, \"Signing certificates\", "
+            "says how.")
+    if production and not Path(signing_p12).is_file():
+        raise ConfigError(f"ELEARN_SIGNING_P12 is {signing_p12!r}, which is not a file.")
+    if production and (get("SIGNATORY_NAME") is None or get("SIGNATORY_ROLE") is None):
+        raise ConfigError(
+            "ELEARN_SIGNATORY_NAME and ELEARN_SIGNATORY_ROLE are not set. Every certificate "
+            "names the person who signs it for the Trust and their role (for example "
+            "ELEARN_SIGNATORY_ROLE='Director of People').")
+    return {
+        "SIGNING_P12": signing_p12 or str(instance_path / DEV_SIGNING_P12),
+        "SIGNING_PASSWORD": signing_password or DEV_SIGNING_PASSWORD,
+        # Printed on every certificate above the Trust's name, and in its signature.
+        # The development defaults say they are a demonstration.
+        "SIGNATORY_NAME": get("SIGNATORY_NAME", "Sam Taylor"),
+        "SIGNATORY_ROLE": get("SIGNATORY_ROLE", "Head of People (demonstration)"),
+        "SIGNING_LOCATION": get("SIGNING_LOCATION", ""),
+        # Largest PDF the public may upload to /verify to check it (a certificate is ~60 KB).
+        "VERIFY_UPLOAD_MAX_KB": int(get("VERIFY_UPLOAD_MAX_KB", "2048")),
+    }
+
 
 def _mail(get: _Env) -> dict:
     return {
@@ -140,7 +180,55 @@ def _limits(get: _Env) -> dict:
         "RESET_EMAILS_PER_ACCOUNT": int(get("RESET_EMAILS_PER_ACCOUNT", "3")),
         # Public certificate checks per address per minute (counted in the database).
         "VERIFY_PER_MINUTE": int(get("VERIFY_PER_MINUTE", "30")),
+        # Uploaded files checked per address per minute: each check reads a signature.
+        "VERIFY_FILES_PER_MINUTE": int(get("VERIFY_FILES_PER_MINUTE", "10")),
     }
+
+
+# Button labels for the providers the README describes; any other name is shown title-cased
+# unless ELEARN_SSO_<NAME>_LABEL says otherwise.
+_SSO_LABELS = {"microsoft": "Microsoft", "google": "Google"}
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def _sso_provider(get: _Env, name: str, production: bool) -> dict:
+    key = name.upper()
+    values = {setting: get(f"SSO_{key}_{setting}")
+              for setting in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET")}
+    missing = [f"ELEARN_SSO_{key}_{s}" for s, v in values.items() if v is None]
+    if missing:
+        raise ConfigError(f"Sign-in with {name} needs {', '.join(missing)}.")
+    if production and not values["ISSUER"].startswith("https://"):
+        raise ConfigError(f"ELEARN_SSO_{key}_ISSUER must be an https:// address.")
+    tenants = _list(get(f"SSO_{key}_TENANTS"))
+    domains = tuple(d.lower() for d in _list(get(f"SSO_{key}_DOMAINS")))
+    if not tenants and not domains:
+        # Without one, any organisation's accounts at the provider could sign in.
+        raise ConfigError(
+            f"Sign-in with {name} needs ELEARN_SSO_{key}_TENANTS (Microsoft Entra tenant ids) "
+            f"or ELEARN_SSO_{key}_DOMAINS (Google Workspace domains): the organisations "
+            "whose accounts may sign in.")
+    return {"name": name, "label": get(f"SSO_{key}_LABEL", _SSO_LABELS.get(name, name.title())),
+            "issuer": values["ISSUER"].rstrip("/"), "client_id": values["CLIENT_ID"],
+            "client_secret": values["CLIENT_SECRET"], "tenants": tenants, "domains": domains}
+
+
+def _sso(get: _Env, production: bool) -> dict:
+    names = tuple(n.lower() for n in _list(get("SSO_PROVIDERS")))
+    bad = [n for n in names if not n.replace("_", "").isalnum()]
+    if bad:
+        raise ConfigError(f"ELEARN_SSO_PROVIDERS: {bad[0]!r} is not a name (letters, digits, _).")
+    password = get("PASSWORD_SIGN_IN", "everyone")
+    if password not in {"everyone", "admins"}:
+        raise ConfigError(f"ELEARN_PASSWORD_SIGN_IN must be everyone or admins, not {password!r}.")
+    if password == "admins" and not names:
+        raise ConfigError("ELEARN_PASSWORD_SIGN_IN=admins needs ELEARN_SSO_PROVIDERS: "
+                          "otherwise nobody but administrators could sign in.")
+    return {"SSO_PROVIDERS": tuple(_sso_provider(get, n, production) for n in names),
+            "PASSWORD_SIGN_IN": password}
 
 
 def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict:
@@ -167,7 +255,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "BASE_URL": base_url,
         "CONTENT_DIR": get("CONTENT_DIR", str(root / "modules")),
         "CERTIFICATE_DIR": get("CERTIFICATE_DIR", str(root / "certificates")),
+        **_signing(get, production, instance_path),
         **_mail(get),
         **_sessions(get, base_url.startswith("https://")),
         **_limits(get),
+        **_sso(get, production),
     }

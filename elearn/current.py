@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from elearn.audit import record as audit_record
 from elearn.certification.render import CertificateRenderer
+from elearn.certification.signing import CertificateSigner, SigningIdentityError
 from elearn.content import Content
 from elearn.content.model import Track
 from elearn.extensions import db
@@ -28,11 +29,27 @@ def audit(action: str, subject: str | None = None, actor_id: int | None = None,
                  subject=subject, **details)
 
 
+def signer() -> CertificateSigner:
+    """The Trust's signing identity, loaded on first use."""
+    if "elearn_signer" not in current_app.extensions:
+        config = current_app.config
+        try:
+            current_app.extensions["elearn_signer"] = CertificateSigner(
+                config["SIGNING_P12"], config["SIGNING_PASSWORD"], config["SIGNING_LOCATION"])
+        except SigningIdentityError as exc:
+            raise SigningIdentityError(
+                f"{exc}. Set ELEARN_SIGNING_P12 and ELEARN_SIGNING_PASSWORD; for development, "
+                "make one with `flask --app wsgi certificates dev-identity`.") from exc
+    return current_app.extensions["elearn_signer"]
+
+
 def renderer() -> CertificateRenderer:
-    """The app's one certificate renderer, built on first use (fonts, template, design hash)."""
+    """The app's one certificate renderer, built on first use (fonts, template, design hash);
+    every certificate it renders is signed."""
     if "elearn_certificates" not in current_app.extensions:
         current_app.extensions["elearn_certificates"] = CertificateRenderer(
-            current_app.config["CERTIFICATE_DIR"])
+            current_app.config["CERTIFICATE_DIR"], signer(),
+            current_app.config["SIGNATORY_NAME"], current_app.config["SIGNATORY_ROLE"])
     return current_app.extensions["elearn_certificates"]
 
 

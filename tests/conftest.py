@@ -18,8 +18,10 @@ from helpers import (
     FIXTURE_CONTENT,
     PASSWORD,
     POSTGRES_URL,
+    SIGNING_PASSWORD,
     free_port,
     sign_in,
+    signing_identity,
     write_versioned_content,
 )
 from sqlalchemy import create_engine
@@ -85,12 +87,17 @@ def drop_database(url: str) -> None:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+TEST_ENVIRON = {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "test-secret-" + "x" * 40}
+
+
 def make_app(tmp_path: Path, **overrides):
     config = {
-        "ENVIRON": {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "test-secret-" + "x" * 40},
+        "ENVIRON": TEST_ENVIRON,
         "SQLALCHEMY_DATABASE_URI": new_database_url(tmp_path),
         "CONTENT_DIR": str(FIXTURE_CONTENT),
         "MAIL_SERVER": None,
+        "SIGNING_P12": str(signing_identity()),
+        "SIGNING_PASSWORD": SIGNING_PASSWORD,
     }
     config.update(overrides)
     app = create_app(config)
@@ -107,8 +114,17 @@ def content_dir() -> Path:
 
 
 @pytest.fixture
-def app(tmp_path, content_dir):
-    app = make_app(tmp_path, CONTENT_DIR=str(content_dir))
+def extra_environ() -> dict[str, str]:
+    """ELEARN_* settings added to the app's; a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, content_dir, extra_environ):
+    overrides = {"CONTENT_DIR": str(content_dir)}
+    if extra_environ:
+        overrides["ENVIRON"] = {**TEST_ENVIRON, **extra_environ}
+    app = make_app(tmp_path, **overrides)
     # The test's own reads must not take SQLite's write lock (BEGIN IMMEDIATE) while a
     # served app is working; the test writes only when nothing else runs.
     read_only_transaction.set(True)
@@ -117,6 +133,17 @@ def app(tmp_path, content_dir):
         _db.session.remove()
         _db.engine.dispose()
     drop_database(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider (tests/sso_provider, on Authlib's server side) running
+    as its own process on 127.0.0.1, shared by the tests that sign in with it."""
+    from sso_provider import start_provider
+
+    provider = start_provider()
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
 """Helpers for tests that drive the app like a browser does, or serve it for real."""
 
+import functools
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from werkzeug.datastructures import MultiDict
 
+from elearn.certification.signing import make_development_identity
 from elearn.extensions import db as _db
 
 # Set to a PostgreSQL server URL to run the suite on PostgreSQL instead of SQLite files:
@@ -21,6 +24,17 @@ from elearn.extensions import db as _db
 POSTGRES_URL = os.environ.get("ELEARN_TEST_POSTGRES_URL")
 
 PASSWORD = "correct horse battery"
+
+SIGNING_PASSWORD = "test-signing-password"
+
+
+@functools.cache
+def signing_identity() -> Path:
+    """A self-signed signing identity for every app the tests make, made once a session
+    (as `make run` makes one in instance/)."""
+    path = Path(tempfile.mkdtemp(prefix="elearn-signing-")) / "signing.p12"
+    make_development_identity(path, SIGNING_PASSWORD, "L.E.A.D. Academy Trust")
+    return path
 
 
 def csrf_token(response) -> str:
@@ -33,6 +47,17 @@ def sign_in(client, email: str, password: str = PASSWORD, **extra):
     page = client.get("/sign-in")
     data = {"email": email, "password": password, "csrf_token": csrf_token(page), **extra}
     return client.post("/sign-in", data=data)
+
+
+def revoke_as(hr_client, code: str, reason: str):
+    """Revoke a certificate as HR does: the form, then the confirmation page's button."""
+    page = hr_client.get("/hr/cycle")
+    data = {"csrf_token": csrf_token(page), "code": code, "reason": reason}
+    confirm = hr_client.post("/hr/certificates/revoke", data=data)
+    assert confirm.status_code == 200 and "This cannot be undone" in confirm.get_data(
+        as_text=True)
+    return hr_client.post("/hr/certificates/revoke", data={
+        **data, "csrf_token": csrf_token(confirm), "confirm": "yes"})
 
 
 def acknowledge(client):
@@ -82,6 +107,8 @@ def gunicorn(app, workers: int = 4, timeout: int = 60):
            "ELEARN_SECRET_KEY": app.config["SECRET_KEY"],
            "ELEARN_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "ELEARN_CONTENT_DIR": app.config["CONTENT_DIR"],
+           "ELEARN_SIGNING_P12": app.config["SIGNING_P12"],
+           "ELEARN_SIGNING_PASSWORD": app.config["SIGNING_PASSWORD"],
            "ELEARN_BASE_URL": f"http://127.0.0.1:{port}"}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from elearn.auth import throttle
 from elearn.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from elearn.auth.tokens import TokenError, read_token, token_digest, token_matches
-from elearn.models import Person, UsedToken
+from elearn.models import Person, Role, UsedToken
 from elearn.people.rules import find_by_email
 
 
@@ -24,6 +26,10 @@ class ThrottledError(SignInError):
 SIGN_IN_FAILED = "The email address or password is not right. Check them and try again."
 
 
+THROTTLED = ("Too many failed sign-ins from here. For your security, wait a few minutes and "
+             "try again, or reset your password.")
+
+
 def throttled_message(wait: timedelta) -> str:
     minutes = max(1, -(-int(wait.total_seconds()) // 60))  # rounded up
     return (f"Too many failed sign-ins from here. For your security, wait {minutes} "
@@ -31,7 +37,7 @@ def throttled_message(wait: timedelta) -> str:
 
 
 def authenticate(session: Session, email: str, password: str, origin: str, now: datetime,
-                 limits: throttle.Limits) -> Person:
+                 limits: throttle.Limits, settings: Mapping[str, Any]) -> Person:
     """Return the person for these credentials or raise SignInError with one message for all.
     `origin` is the address, or the browser when it signed in to this account before."""
     account = email.strip().lower()
@@ -44,7 +50,7 @@ def authenticate(session: Session, email: str, password: str, origin: str, now: 
     # holds the database's write lock, and other learners must not queue behind argon2.
     session.commit()
     ok = verify_password(stored_hash, password)
-    if not ok or person is None or not person.active:
+    if not ok or person is None or not person.active or not password_allowed(person, settings):
         throttle.record_failure(session, account, origin, now)
         raise SignInError(SIGN_IN_FAILED)
     if needs_rehash(person.password_hash):
@@ -52,6 +58,14 @@ def authenticate(session: Session, email: str, password: str, origin: str, now: 
     throttle.clear_account(session, account)
     person.last_sign_in_at = now
     return person
+
+
+def password_allowed(person: Person, settings: Mapping[str, Any]) -> bool:
+    """With ELEARN_PASSWORD_SIGN_IN=admins, only administrators sign in with a password (so
+    that they can still get in if the school's provider is down); everyone else uses SSO.
+    A refused right password looks like a wrong one: it reveals nothing to a guesser."""
+    return settings.get("PASSWORD_SIGN_IN", "everyone") == "everyone" or person.has_role(
+        Role.ADMIN)
 
 
 def person_for_token(session: Session, secret_key: str, purpose: str, token: str,

@@ -56,21 +56,31 @@ def _count_and_latest(session: Session, since: datetime, **where: str
     return count or 0, latest
 
 
+def _origin_wait_ends(session: Session, origin: str, since: datetime, limits: Limits
+                      ) -> datetime | None:
+    anyone, latest = _count_and_latest(session, since, address=origin)
+    return None if latest is None else latest + wait_after(
+        anyone, free=limits.free_per_origin, first=limits.origin_first,
+        longest=limits.origin_longest)
+
+
+def origin_retry_at(session: Session, origin: str, now: datetime, limits: Limits
+                    ) -> datetime | None:
+    """When anything may next be tried from this origin; None if it may be now."""
+    ends = _origin_wait_ends(session, origin, now - limits.window, limits)
+    return ends if ends is not None and ends > now else None
+
+
 def retry_at(session: Session, account: str, origin: str, now: datetime,
              limits: Limits) -> datetime | None:
     """When this account may next be tried from this origin; None if it may be now."""
     since = now - limits.window
     pair, pair_latest = _count_and_latest(session, since, account=account, address=origin)
-    anyone, origin_latest = _count_and_latest(session, since, address=origin)
-    waits = [now]
+    waits = [now, _origin_wait_ends(session, origin, since, limits) or now]
     if pair_latest is not None:
         waits.append(pair_latest + wait_after(pair, free=limits.free_per_pair,
                                               first=limits.pair_first,
                                               longest=limits.pair_longest))
-    if origin_latest is not None:
-        waits.append(origin_latest + wait_after(anyone, free=limits.free_per_origin,
-                                                first=limits.origin_first,
-                                                longest=limits.origin_longest))
     latest = max(waits)
     return latest if latest > now else None
 

@@ -20,6 +20,7 @@ from flask_login import current_user, login_user, logout_user
 
 from elearn.auth import devices, reset_requests, services
 from elearn.auth.forms import ResetRequestForm, SetPasswordForm, SignInForm
+from elearn.auth.sso import providers
 from elearn.auth.throttle import Limits
 from elearn.auth.tokens import INVITE, RESET, TokenError
 from elearn.current import audit
@@ -57,7 +58,8 @@ def sign_in():
         try:
             person = services.authenticate(db.session, account, form.password.data,
                                            devices.origin(account, _address()), utcnow(),
-                                           Limits.from_config(current_app.config))
+                                           Limits.from_config(current_app.config),
+                                           current_app.config)
         except services.ThrottledError as exc:
             audit("sign-in-throttled", f"account:{account[:180]}")
             db.session.commit()
@@ -79,7 +81,9 @@ def sign_in():
             return response
     elif request.method == "POST":
         status = 200
-    return render_template("auth/sign_in.html", form=form, error=error), status
+    return render_template("auth/sign_in.html", form=form, error=error,
+                           sso_providers=providers(current_app.config).values(),
+                           admins_only=current_app.config["PASSWORD_SIGN_IN"] == "admins"), status
 
 
 @bp.post("/sign-out")

@@ -22,6 +22,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
+from elearn.certification.signing import CertificateSigner
+
 # PDF/A-3u is WeasyPrint's documented variant for archiving: fonts embedded, text
 # extractable (Unicode), so the certificate reads the same in twenty years.
 PDF_VARIANT = "pdf/a-3u"
@@ -44,10 +46,25 @@ class CertificateContext:
     valid_until: str
     certificate_number: str
     verify_url: str
+    # Issued on, as printed and as ISO 8601 (the PDF's creation date metadata).
+    issued_on: str = ""
+    issued_iso: str = ""
+    signatory_name: str = ""
+    signatory_role: str = ""
+    # What was assessed: how many units were passed, and the track's pass mark (per cent).
+    units_passed: int = 0
+    pass_mark: int = 0
 
 
 class AssetRefused(ValueError):
     pass
+
+
+def signature_reason(context: CertificateContext) -> str:
+    """The signature's stated reason, shown by PDF viewers; it names the certificate number,
+    which is how /verify finds the record a file claims to be."""
+    return (f"Certificate {context.certificate_number} of completion issued by "
+            f"{context.trust_name} to {context.holder_name}")
 
 
 def qr_data_uri(url: str) -> str:
@@ -77,8 +94,16 @@ def qr_data_uri(url: str) -> str:
 class CertificateRenderer:
     """Renders certificates from one design folder; build once, use for every certificate."""
 
-    def __init__(self, design_dir: str | Path):
+    def __init__(self, design_dir: str | Path, signer: CertificateSigner | None = None,
+                 signatory_name: str = "", signatory_role: str = ""):
         self.design_dir = Path(design_dir).resolve()
+        self.signatory_name, self.signatory_role = signatory_name, signatory_role
+        # Every certificate the app issues is signed; unsigned rendering is for the bench
+        # and the design's own tests.
+        self.signer = signer
+        # An optional picture of the signatory's signature, shown above their name.
+        self.signature_image = next((p.name for p in sorted(self.design_dir.glob(
+            "signature.*")) if p.suffix in {".png", ".svg"}), None)
         self.env = Environment(loader=FileSystemLoader(self.design_dir),
                                autoescape=select_autoescape(["html"], default=True))
         self.template = self.env.get_template("template.html")
@@ -90,7 +115,7 @@ class CertificateRenderer:
     def _design_version(self) -> str:
         digest = hashlib.sha256()
         for path in sorted(self.design_dir.rglob("*")):
-            if path.is_file() and path.suffix in {".html", ".css", ".svg"}:
+            if path.is_file() and path.suffix in {".html", ".css", ".svg", ".png"}:
                 digest.update(path.name.encode())
                 digest.update(path.read_bytes())
         return digest.hexdigest()[:16]
@@ -113,8 +138,14 @@ class CertificateRenderer:
             "Content-Type": mime.get(path.suffix, "application/octet-stream")})
 
     def render(self, context: CertificateContext) -> bytes:
-        """The certificate as PDF/A-3u bytes."""
-        html = self.template.render(**asdict(context),
+        """The certificate as PDF/A-3u bytes, signed when the renderer has a signer."""
+        pdf = self.render_unsigned(context)
+        if self.signer is None:
+            return pdf
+        return self.signer.sign(pdf, reason=signature_reason(context))
+
+    def render_unsigned(self, context: CertificateContext) -> bytes:
+        html = self.template.render(**asdict(context), signature_image=self.signature_image,
                                     qr_data_uri=qr_data_uri(context.verify_url))
         document = HTML(string=html, base_url=str(self.design_dir) + "/",
                         url_fetcher=self.fetch).render(stylesheets=[self.stylesheet],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from elearn.cli.certificates import certificates_cli
 from elearn.cli.content import content_cli
 from elearn.cli.cycles import reminders_cli, review_cli
 from elearn.cli.demo import demo_cli
@@ -13,5 +14,6 @@ from elearn.cli.people import people_cli, privacy_cli
 
 
 def register_cli(app: Flask) -> None:
-    for group in (demo_cli, people_cli, content_cli, review_cli, privacy_cli, reminders_cli):
+    for group in (demo_cli, people_cli, content_cli, review_cli, privacy_cli, reminders_cli,
+                  certificates_cli):
         app.cli.add_command(group)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -32,4 +32,7 @@ class RevokeForm(FlaskForm):
         DataRequired("Enter the certificate number."), Length(max=32)])
     reason = TextAreaField("Reason", validators=[
         DataRequired("Give the reason for revoking this certificate."), Length(max=1000)],
-        description="Kept with the certificate. The public verification page does not show it.")
+        description="Kept with the certificate and shown to its holder and to HR. The public "
+                    "verification page does not show it.")
+    # Set by the confirmation page: revoking is confirmed there, never done in one click.
+    confirm = HiddenField()

@@ -31,7 +31,12 @@ from elearn.auth.access import (
     schools_to_manage,
 )
 from elearn.certification import codes
-from elearn.certification.services import CertificateError, certificates_per_school, revoke
+from elearn.certification.services import (
+    CertificateError,
+    certificates_per_school,
+    revocation_reason,
+    revoke,
+)
 from elearn.content.model import UnknownVersion
 from elearn.content.versions import Change, diff_policies
 from elearn.current import audit, content
@@ -163,24 +168,47 @@ def school_certificates(school_id: int):
     cycle = current_cycle(db.session)
     if school is None or cycle is None or not may_manage_school(current_user, school_id):
         abort(404)
-    certificates = list(db.session.scalars(
+    everyone = list(db.session.scalars(
         select(Certificate).join(Person, Person.id == Certificate.person_id)
         .where(Person.school_id == school_id, Certificate.cycle_id == cycle.id)
         .order_by(Certificate.holder_name)))
-    if not certificates:  # an empty ZIP looks like a broken download
+    # A revoked certificate is not handed on: left out of the ZIP, and named in its listing.
+    certificates = [c for c in everyone if c.revoked_at is None]
+    revoked = [c for c in everyone if c.revoked_at is not None]
+    if not everyone:  # an empty ZIP looks like a broken download
         flash(f"No certificates yet: nobody at {school.name} has completed a track in this "
               "review cycle, so there is nothing to download.", "info")
         return redirect(url_for("cycles.cycle_page", _anchor="certificates"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        files = []
         for c in certificates:
-            archive.writestr(f"{slug(c.holder_name)}-{c.track_id}-{codes.display(c.code)}.pdf",
-                             c.pdf)
+            filename = f"{slug(c.holder_name)}-{c.track_id}-{codes.display(c.code)}.pdf"
+            archive.writestr(filename, c.pdf)
+            files.append(filename)
+        archive.writestr("listing.txt", _zip_listing(school, cycle, certificates, files,
+                                                     revoked))
     buffer.seek(0)
     audit("export-certificates-zip", f"school:{school.id}", cycle=cycle.id)
     db.session.commit()
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
                      download_name=f"certificates-{slug(school.name)}-{cycle.review_date}.zip")
+
+
+def _zip_listing(school: School, cycle, certificates: list[Certificate], files: list[str],
+                 revoked: list[Certificate]) -> str:
+    """The ZIP's listing: what is in it, and which revoked certificates were left out."""
+    lines = [f"Certificates of {school.name}, review cycle to {long_date(cycle.review_date)}",
+             f"Downloaded on {long_date(date.today())}.", "",
+             f"In this ZIP ({len(certificates)}):"]
+    lines += [f"  {f}: {c.holder_name}, {c.track_title}, certificate {codes.display(c.code)}, "
+              f"completed on {long_date(c.completed_on)}"
+              for c, f in zip(certificates, files, strict=True)] or ["  none"]
+    lines += ["", f"Revoked, and so left out of this ZIP ({len(revoked)}):"]
+    lines += [f"  {c.holder_name}, {c.track_title}, certificate {codes.display(c.code)}: "
+              f"revoked on {long_date(c.revoked_at.date())}. Reason: {c.revoked_reason}"
+              for c in revoked] or ["  none"]
+    return "\r\n".join(lines) + "\r\n"  # read on Windows too
 
 
 @bp.post("/certificates/revoke")
@@ -194,6 +222,17 @@ def revoke_certificate():
         holder = db.session.get(Person, certificate.person_id) if certificate else None
         if holder is None or not may_manage_school(current_user, holder.school_id):
             form.code.errors = ["No certificate with this number is yours to revoke."]
+        elif form.confirm.data != "yes":
+            # Revoking cannot be undone: show what would be revoked, and ask.
+            try:
+                reason = revocation_reason(certificate, form.reason.data)
+            except CertificateError as exc:
+                form.reason.errors = [str(exc)]
+            else:
+                form.confirm.data = "yes"
+                return render_template("cycles/revoke_confirm.html", form=form,
+                                       certificate=certificate, reason=reason,
+                                       code=codes.display(certificate.code))
         else:
             try:
                 revoke(db.session, certificate, form.reason.data,

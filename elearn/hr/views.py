@@ -32,8 +32,13 @@ from elearn.auth.access import (
     roles_required,
     schools_to_see,
 )
-from elearn.certification.services import my_certificates
-from elearn.current import audit, content
+from elearn.certification.services import (
+    complete_tracks,
+    held_tracks,
+    my_certificates,
+    name_problem,
+)
+from elearn.current import audit, content, renderer
 from elearn.cycles.rules import current_cycle, deadline
 from elearn.extensions import db
 from elearn.hr import exports
@@ -200,10 +205,38 @@ def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
         carried=carried_over(db.session, person.id, cycle.id) if cycle else {},
         units=content().units, track_titles={t.id: t.title for t in content().tracks},
         certificates=my_certificates(db.session, person.id, date.today()),
+        held=held_tracks(db.session, person.id, cycle.id) if cycle else {},
+        name_problem=name_problem(person), issue_form=ActionForm(),
         kind_labels=reminder_rules.KIND_LABELS, remind_form=ActionForm(),
         role_labels=ROLE_LABELS, leaver_form=leaver_form if can_mark_leaver else None,
         retention_days=current_app.config["RETENTION_DAYS"], **_person_history(person)
     ), status
+
+
+@bp.post("/people/<int:person_id>/certificates")
+@roles_required(Role.HR)
+def issue_certificates(person_id: int):
+    """Issue the certificates held back while the person's name could not be printed, once
+    HR has corrected it (by the staff import)."""
+    person = db.session.get(Person, person_id)
+    cycle = current_cycle(db.session)
+    if person is None or cycle is None or not may_manage_school(current_user, person.school_id):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        problem = name_problem(person)
+        if problem:
+            flash(f"No certificate was issued: {problem.explanation}. Correct the name first.",
+                  "error")
+        else:
+            issued = complete_tracks(db.session, content(), renderer(), person, cycle,
+                                     date.today(), utcnow(), current_app.config["BASE_URL"])
+            for certificate in issued:
+                audit("certificate-issued-by-hr", f"certificate:{certificate.code}")
+            db.session.commit()
+            flash(f"Issued {len(issued)} certificate{'s' if len(issued) != 1 else ''} to "
+                  f"{person.name}." if issued else
+                  f"{person.name} has no certificate due.", "success" if issued else "info")
+    return redirect(url_for("hr.person", person_id=person.id))
 
 
 @bp.post("/people/<int:person_id>/leaver")

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from elearn.certification.services import complete_tracks, my_certificates
+from elearn.certification.services import complete_tracks, my_certificates, name_problem
 from elearn.content.versions import units_to_retrain
 from elearn.current import audit, content, has_my_training_page, my_tracks, renderer
 from elearn.cycles.rules import current_cycle, deadline, new_version_changes, policy_in_force
@@ -49,6 +49,8 @@ def home():
         units_done=units_done,
         all_done=units_done and acknowledged is not None,
         certificates=my_certificates(db.session, current_user.id, date.today()),
+        # Only once training is done does an unprintable name hold a certificate back.
+        name_problem=units_done and acknowledged is not None and name_problem(current_user),
     )
 
 

@@ -31,7 +31,7 @@ class Certificate(Base):
     valid_until: Mapped[date] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     template_version: Mapped[str] = mapped_column(String(64))
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # /verify finds files by it
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(Text)

@@ -128,8 +128,8 @@ def import_confirm(upload_id: int):
     for person, why in failed:
         current_app.logger.warning("invitation to %s failed: %s", person.email, why)
     invited = len(outcome.added) - len(failed)
-    flash(f"Import done: {outcome.summary} Invitations were emailed to "
-          f"{people_count(invited)}.", "success")
+    flash(f"Import done: {outcome.summary} Invitations were emailed to {invited} new "
+          f"{'person' if invited == 1 else 'people'}.", "success")
     if failed:
         flash("The invitation could not be emailed to " + ", ".join(
             p.name for p, _ in failed) + ".", "error")

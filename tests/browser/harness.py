@@ -76,17 +76,20 @@ class LiveServer:
         self._server.server_close()
 
 
-def start_live_server(tmp: Path) -> LiveServer:
+def start_live_server(tmp: Path, environ: dict[str, str] | None = None, *,
+                      seed: bool = True) -> LiveServer:
+    """`environ` adds ELEARN_* settings; `seed=False` skips the demo's progress (faster)."""
     server = make_server("127.0.0.1", 0, None, threaded=True, request_handler=_QuietHandler)
     try:
-        return _serve(server, tmp)
+        return _serve(server, tmp, environ or {}, seed)
     except BaseException:
         server.server_close()
         raise
 
 
-def _serve(server, tmp: Path) -> LiveServer:
+def _serve(server, tmp: Path, environ: dict[str, str], seed: bool) -> LiveServer:
     from flask_migrate import upgrade
+    from helpers import SIGNING_PASSWORD, signing_identity
     from sqlalchemy import select
 
     from elearn import create_app
@@ -97,11 +100,14 @@ def _serve(server, tmp: Path) -> LiveServer:
 
     url = f"http://127.0.0.1:{server.server_port}"
     app = create_app({
-        "ENVIRON": {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "browser-" + "x" * 40},
+        "ENVIRON": {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "browser-" + "x" * 40,
+                    **environ},
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'browser.sqlite'}",
         "CONTENT_DIR": str(ROOT / "modules"),
         "BASE_URL": url,
         "MAIL_SERVER": None,
+        "SIGNING_P12": str(signing_identity()),
+        "SIGNING_PASSWORD": SIGNING_PASSWORD,
     })
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with app.app_context():
@@ -109,9 +115,9 @@ def _serve(server, tmp: Path) -> LiveServer:
         policy = app.extensions["elearn_content"].policy
         sign_ins = load_demo(db.session, policy, date.today())
         db.session.flush()
-        # As `make run` does: two schools part-way through, the first untouched.
-        seed_progress(db.session, app.extensions["elearn_content"], renderer(), url,
-                      date.today(), utcnow())
+        if seed:  # as `make run` does: two schools part-way through, the first untouched
+            seed_progress(db.session, app.extensions["elearn_content"], renderer(), url,
+                          date.today(), utcnow())
         db.session.commit()
         first_school = db.session.scalar(select(School).where(School.is_central.is_(False))
                                          .order_by(School.id))

@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 from helpers import csrf_token, sign_in
+from sso_provider import elearn_settings
 
 from elearn.models import (
     Attempt,
@@ -51,8 +52,13 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "auth.request_reset": ("GET", "/reset-password", EVERYONE),
     "auth.reset_password": ("GET", "/reset-password/not-a-token", row(*[BAD] * 7)),
     "auth.accept_invitation": ("GET", "/invitation/not-a-token", row(*[BAD] * 7)),
+    # Sign-in with the school's account: the start sends anyone to the provider (or, signed
+    # in, home); a callback without this browser's state is refused for everyone alike.
+    "sso.start": ("GET", "/sign-in/sso/microsoft", EVERYONE),
+    "sso.callback": ("GET", "/sign-in/sso/microsoft/callback?code=x&state=y", row(*[BAD] * 7)),
     "certificates.verify_form": ("GET", "/verify", EVERYONE),
     "certificates.verify_page": ("GET", "/verify/{code}", EVERYONE),
+    "certificates.verify_file": ("POST", "/verify/file", EVERYONE),
     # The owner's certificate: HR of the Trust and the head of the owner's school only.
     "certificates.download": ("GET", "/certificates/{code}.pdf",
                               row(DENY, DENY, DENY, OK, DENY, OK, DENY)),
@@ -75,6 +81,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "hr.people_xlsx": ("GET", "/hr/people.xlsx", HR_AND_HEADS),
     "hr.person": ("GET", "/hr/people/{owner}", HR_AND_HEADS_OF_A),
     "hr.remind_person": ("POST", "/hr/people/{owner}/remind", HR_ONLY),
+    "hr.issue_certificates": ("POST", "/hr/people/{owner}/certificates", HR_ONLY),
     "hr.remind_school": ("POST", "/hr/schools/{school_a}/remind", HR_ONLY),
     "hr.mark_leaver": ("POST", "/hr/people/{owner}/leaver", HR_ONLY),
     "people.import_staff": ("GET", "/hr/import", HR_ONLY),
@@ -87,6 +94,13 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "cycles.school_certificates": ("GET", "/hr/schools/{school_a}/certificates.zip", HR_ONLY),
     "admin.audit_trail": ("GET", "/admin/audit", row(LOGIN, DENY, DENY, DENY, DENY, DENY, OK)),
 }
+
+
+@pytest.fixture
+def extra_environ(oidc_provider):
+    """The app offers sign-in with a provider (a real one, tests/sso_provider), so that the
+    sign-in-with routes are exercised rather than answering 404 for want of settings."""
+    return elearn_settings(oidc_provider)
 
 
 def test_every_route_has_a_row(app):

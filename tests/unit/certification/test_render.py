@@ -1,6 +1,7 @@
 import dataclasses
 import io
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,59 @@ def test_the_widest_certificate_number_stays_on_one_line(renderer):
     widest = dataclasses.replace(CONTEXT, certificate_number="WWWW-MMMM-WWWW")
     text = PdfReader(io.BytesIO(renderer.render(widest))).pages[0].extract_text()
     assert "WWWW-MMMM-WWWW" in text
+
+
+SAYS_WHAT_IT_PROVES = dataclasses.replace(
+    CONTEXT, issued_on="25 November 2026", issued_iso="2026-11-25T14:03:00+00:00",
+    signatory_name="Sam Taylor", signatory_role="Head of People", units_passed=12,
+    pass_mark=80)
+
+
+def test_the_certificate_names_its_signatory_and_what_was_assessed(renderer):
+    pdf = renderer.render(SAYS_WHAT_IT_PROVES)
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Sam Taylor" in text and "Head of People, for the L.E.A.D. Academy Trust" in text
+    assert "all 12 units of the track passed, each with at least 80% of answers correct" in text
+
+
+def test_the_issue_date_is_the_pdfs_creation_date(renderer):
+    meta = PdfReader(io.BytesIO(renderer.render(SAYS_WHAT_IT_PROVES))).metadata
+    assert meta.creation_date.isoformat() == "2026-11-25T14:03:00+00:00"
+    assert "K7QX-M3PD-94TR" in meta["/Keywords"]  # how /verify finds a file's record
+
+
+def test_no_text_is_smaller_than_8_pt(renderer):
+    page = PdfReader(io.BytesIO(renderer.render(SAYS_WHAT_IT_PROVES))).pages[0]
+    stream = page["/Contents"].get_object().get_data().decode("latin-1")
+    sizes = [float(s) for s in re.findall(r"/\S+ ([\d.]+) Tf", stream)]
+    # WeasyPrint draws in CSS pixels (0.75 pt each): 8 pt is 10.67 px.
+    assert sizes and min(sizes) * 0.75 >= 7.99, min(sizes) * 0.75
+
+
+def test_a_signature_image_in_the_design_folder_is_shown_above_the_signatory(tmp_path):
+    import shutil
+
+    design = tmp_path / "design"
+    shutil.copytree(DESIGN, design)
+    (design / "signature.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+        '<path d="M5 50 C 40 0, 80 60, 195 10" stroke="#1d3b5a" fill="none"/></svg>')
+    pdf = CertificateRenderer(design).render(SAYS_WHAT_IT_PROVES)
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    assert b"Signature of Sam Taylor" in _alt_texts(root)
+
+
+def _alt_texts(root) -> bytes:
+    found = []
+
+    def walk(element):
+        element = element.get_object()
+        if element.get("/S") == "/Figure":
+            found.append(str(element.get("/Alt")))
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid.get_object(), "get"):
+                walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    return " | ".join(found).encode()

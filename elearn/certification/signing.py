@@ -1,0 +1,242 @@
+"""Signing certificates (PAdES, with pyHanko) and checking a signed file. No Flask.
+
+A certificate is signed once, when it is issued, with the Trust's document-signing key (a
+PKCS#12 file). The signature is added as an incremental update after WeasyPrint's output,
+so the PDF/A-3u file and its tags are untouched, and it covers every byte of the file: a
+changed name or date breaks it. Checking a file asks pyHanko's validator whether the
+signature is intact, covers the whole file and was made with a certificate the app trusts
+(its own signing certificate); no network is used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+T = TypeVar("T")
+
+# The field's name in the PDF: a viewer lists the signature under it.
+FIELD_NAME = "TrustSignature"
+
+# Adobe's and ETSI's OID for "document signing" (RFC 9336): the key usage a Trust asks
+# its certificate authority for.
+DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")
+
+
+def _run(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run one of pyHanko's coroutines to the end from plain code. pyHanko's own synchronous
+    wrappers call asyncio.run, which fails in a thread whose event loop is running (under
+    an async server, or Playwright in the browser tests); there it runs in a thread of its
+    own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
+class SigningIdentityError(ValueError):
+    """The PKCS#12 file cannot be used; the message says why and what to do."""
+
+
+def make_development_identity(path: Path, password: str, organisation: str) -> None:
+    """Write a self-signed document-signing identity (key and certificate) as PKCS#12.
+
+    For development and tests only: a PDF viewer shows its signature as made by an unknown
+    signer. A Trust in production uses a certificate from a certificate authority.
+    """
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation} (development signing only)"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
+    ])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=True, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+            encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING,
+                                              ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+                       critical=False)
+        .sign(key, hashes.SHA256()))
+    data = pkcs12.serialize_key_and_certificates(
+        b"elearn-signing", key, certificate, None,
+        serialization.BestAvailableEncryption(password.encode()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(0o600)
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What pyHanko's validator found in a file, in the terms a reader needs."""
+
+    signed: bool
+    intact: bool = False          # the signed bytes are unchanged
+    whole_file: bool = False      # the signature covers every byte of the file
+    by_the_trust: bool = False    # made with the Trust's signing certificate
+
+    @property
+    def valid(self) -> bool:
+        return self.signed and self.intact and self.whole_file and self.by_the_trust
+
+
+class _KeptAttribute(CMSAttributeProvider):
+    """A signed attribute that never changes, built once by the provider it wraps."""
+
+    def __init__(self, provider: CMSAttributeProvider):
+        self.provider = provider
+        self.attribute_type = provider.attribute_type
+        self.attribute = None
+
+    async def get_attribute(self, dry_run: bool = False):
+        if self.attribute is None:
+            self.attribute = await self.provider.get_attribute(dry_run=False)
+            self.attribute.dump()  # serialised once, reused as bytes
+        return self.attribute
+
+    async def build_attr_value(self, dry_run: bool = False):  # pragma: no cover - unused
+        return await self.provider.build_attr_value(dry_run)
+
+
+class _KeyKeptSigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner decodes the private key again for every signature, and
+    cryptography checks an RSA key when decoding it (about 30 ms, twice a certificate).
+    This one decodes the key once; unusual key types are left to pyHanko."""
+
+    @classmethod
+    def from_pkcs12(cls, data: bytes, password: str) -> _KeyKeptSigner:
+        loaded = signers.SimpleSigner.load_pkcs12_data(
+            data, other_certs=[], passphrase=password.encode())
+        signer = cls(signing_key=loaded.signing_key, signing_cert=loaded.signing_cert,
+                     cert_registry=loaded.cert_registry)
+        signer.kept_key = serialization.load_der_private_key(loaded.signing_key.dump(),
+                                                             password=None)
+        return signer
+
+    def _signed_attr_providers(self, *args, **kwargs):
+        # The signing-certificate attribute (PAdES) is the same for every signature, and
+        # building it is a third of the signing time: built once, then reused.
+        for provider in super()._signed_attr_providers(*args, **kwargs):
+            if isinstance(provider, SigningCertificateV2Provider):
+                kept = getattr(self, "_kept_signing_certificate", None)
+                if kept is None:
+                    kept = self._kept_signing_certificate = _KeptAttribute(provider)
+                yield kept
+            else:
+                yield provider
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        key = self.kept_key
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        algorithm = getattr(hashes, digest_algorithm.upper().replace("-", "_"))()
+        if mechanism == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), algorithm)
+        if mechanism == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
+class CertificateSigner:
+    """The Trust's signing identity, loaded once; signs and checks certificate PDFs."""
+
+    def __init__(self, p12_path: str | Path, password: str, location: str = ""):
+        try:
+            data = Path(p12_path).read_bytes()
+        except OSError as exc:
+            raise SigningIdentityError(f"cannot read the signing identity {p12_path}: "
+                                       f"{exc.strerror}") from exc
+        try:
+            self.signer = _KeyKeptSigner.from_pkcs12(data, password)
+        except ValueError as exc:
+            raise SigningIdentityError(
+                f"cannot open the signing identity {p12_path}: wrong password, or not a "
+                "PKCS#12 file with a private key and its certificate") from exc
+        self.certificate: asn1_x509.Certificate = self.signer.signing_cert
+        self.location = location
+        # The app trusts its own certificate (and the chain the PKCS#12 file carries): a
+        # file signed by anyone else is not the Trust's, whatever its signature says.
+        self.trusted = [self.certificate, *self.signer.cert_registry]
+        self.fingerprint = hashlib.sha256(self.certificate.dump()).hexdigest()
+        # Room for the signature, fixed: pyHanko would otherwise sign twice, once only to
+        # measure it. A CMS signature is the signature value, the certificates and a few
+        # attributes; 8 KiB more than the certificates is ample for any key size.
+        certificates = sum(len(c.dump()) for c in self.trusted)
+        self.bytes_reserved = 2 * ((8192 + certificates) // 2 + 1)  # pyHanko: even
+
+    @property
+    def subject(self) -> str:
+        return self.certificate.subject.human_friendly
+
+    def sign(self, pdf: bytes, reason: str) -> bytes:
+        """The PDF with an invisible PAdES signature appended, covering the whole file."""
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        meta = signers.PdfSignatureMetadata(
+            field_name=FIELD_NAME, reason=reason, location=self.location or None,
+            subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
+        signer = signers.PdfSigner(meta, signer=self.signer)
+        out = _run(lambda: signer.async_sign_pdf(writer, bytes_reserved=self.bytes_reserved))
+        return out.getvalue()
+
+    def stated_reasons(self, pdf: bytes) -> list[str]:
+        """What a file says about itself: its signatures' reasons and its keywords, where
+        the certificate number is written. Never trusted, only used to find the record
+        the file claims to be."""
+        try:
+            reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+            said = [str(s.sig_object.get("/Reason", "")) for s in reader.embedded_signatures]
+            info = reader.trailer_view.get("/Info")
+            if info is not None:
+                said.append(str(info.get_object().get("/Keywords", "")))
+        except Exception:  # noqa: BLE001 - an unreadable upload says nothing
+            return []
+        return said
+
+    def check(self, pdf: bytes) -> SignatureCheck:
+        """Check the file's signature against the Trust's certificate, offline."""
+        try:
+            reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+            embedded = reader.embedded_signatures
+        except Exception:  # noqa: BLE001 - any unreadable upload is simply "not signed"
+            return SignatureCheck(signed=False)
+        if not embedded:
+            return SignatureCheck(signed=False)
+        context = ValidationContext(trust_roots=self.trusted, allow_fetching=False,
+                                    revocation_mode="soft-fail")
+        try:
+            status = _run(lambda: async_validate_pdf_signature(embedded[-1], context))
+        except Exception:  # noqa: BLE001 - a malformed signature is a broken one
+            return SignatureCheck(signed=True)
+        return SignatureCheck(
+            signed=True, intact=bool(status.intact and status.valid),
+            whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+            by_the_trust=bool(status.trusted) and hashlib.sha256(
+                status.signing_cert.dump()).hexdigest() == self.fingerprint)

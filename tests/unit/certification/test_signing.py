@@ -1,0 +1,120 @@
+"""Signing certificates with the Trust's identity (PAdES), read back with pyHanko and pypdf."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from helpers import SIGNING_PASSWORD, signing_identity
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
+
+from elearn.certification.render import CertificateContext, CertificateRenderer
+from elearn.certification.signing import (
+    CertificateSigner,
+    SigningIdentityError,
+    make_development_identity,
+)
+
+DESIGN = Path(__file__).parents[3] / "certificates"
+CONTEXT = CertificateContext(
+    "L.E.A.D. Academy Trust", "Amelia Patel", "Hollybrook Primary Academy", "Staff track",
+    "Social Media Policy", "2017-01", "25 November 2026", "25 November 2027", "K7QX-M3PD-94TR",
+    "https://elearn.example.org/verify/K7QXM3PD94TR", "25 November 2026",
+    "2026-11-25T14:03:00+00:00", "Sam Taylor", "Head of People", 12, 80)
+
+
+@pytest.fixture(scope="module")
+def signer():
+    return CertificateSigner(signing_identity(), SIGNING_PASSWORD, "Nottingham")
+
+
+@pytest.fixture(scope="module")
+def renderer(signer):
+    return CertificateRenderer(DESIGN, signer)
+
+
+@pytest.fixture(scope="module")
+def unsigned(renderer):
+    return renderer.render_unsigned(CONTEXT)
+
+
+@pytest.fixture(scope="module")
+def signed(renderer):
+    return renderer.render(CONTEXT)
+
+
+def test_pyhankos_validator_finds_the_signature_intact_and_covering_the_whole_file(
+        signer, signed):
+    [embedded] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    status = validate_pdf_signature(embedded, ValidationContext(
+        trust_roots=[signer.certificate], allow_fetching=False))
+    assert status.intact and status.valid and status.trusted
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert status.signing_cert.subject == signer.certificate.subject
+
+
+def test_the_signature_names_the_certificate_number_as_its_reason(signed):
+    [embedded] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    assert "K7QX-M3PD-94TR" in embedded.sig_object["/Reason"]
+    assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
+
+
+def test_signing_appends_to_weasyprints_file_and_keeps_pdf_a_and_tags(unsigned, signed):
+    # An incremental update: WeasyPrint's PDF/A-3u bytes are untouched, and still read
+    # as PDF/A-3u, tagged, in British English.
+    assert signed.startswith(unsigned) and len(signed) > len(unsigned)
+    root = PdfReader(io.BytesIO(signed)).trailer["/Root"]
+    metadata = root["/Metadata"].get_object().get_data()
+    # pyHanko rewrites the XMP packet with the signing time, keeping the PDF/A identity.
+    assert re.search(rb'pdfaid:part(="|>)3', metadata)
+    assert re.search(rb'pdfaid:conformance(="|>)U', metadata)
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"
+
+
+def test_the_invisible_signature_field_is_printable_as_pdf_a_requires(signed):
+    [field] = PdfReader(io.BytesIO(signed)).trailer["/Root"]["/AcroForm"]["/Fields"]
+    assert field.get_object()["/F"] & 4  # Print
+
+
+def test_the_signers_check_accepts_the_untouched_file(signer, signed):
+    assert signer.check(signed).valid
+
+
+def test_one_changed_byte_breaks_the_signature(signer, signed):
+    changed = bytearray(signed)
+    at = changed.index(b"/Producer")
+    changed[at + 12] ^= 1
+    check = signer.check(bytes(changed))
+    assert check.signed and not check.intact and not check.valid
+
+
+def test_an_unsigned_file_is_not_valid(signer, unsigned):
+    check = signer.check(unsigned)
+    assert not check.signed and not check.valid
+
+
+def test_a_file_signed_by_someone_else_is_not_the_trusts(tmp_path, signer):
+    make_development_identity(tmp_path / "forger.p12", "pw", "L.E.A.D. Academy Trust")
+    forger = CertificateRenderer(DESIGN, CertificateSigner(tmp_path / "forger.p12", "pw"))
+    check = signer.check(forger.render(CONTEXT))
+    assert check.intact and check.whole_file and not check.by_the_trust and not check.valid
+
+
+def test_text_that_is_not_a_pdf_is_not_signed(signer):
+    assert not signer.check(b"%PDF-1.7 nonsense").signed
+    assert not signer.check(b"hello").signed
+
+
+def test_a_wrong_password_says_so(tmp_path):
+    with pytest.raises(SigningIdentityError, match="wrong password"):
+        CertificateSigner(signing_identity(), "not the password")
+
+
+def test_a_missing_identity_file_says_which(tmp_path):
+    with pytest.raises(SigningIdentityError, match="missing.p12"):
+        CertificateSigner(tmp_path / "missing.p12", "pw")
