@@ -117,7 +117,8 @@ def gunicorn(app, workers: int = 4, timeout: int = 60):
         cwd=Path(__file__).parent.parent, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # Generous: four workers importing WeasyPrint on a busy 2-core machine are slow.
+        deadline = time.monotonic() + 90
         while True:
             try:
                 with urllib.request.urlopen(base + "/healthz", timeout=1):

@@ -137,9 +137,7 @@ def test_password_sign_in_for_administrators_only_needs_a_provider(tmp_path: Pat
 
 def test_production_refuses_an_sso_issuer_without_https(tmp_path: Path):
     with pytest.raises(ConfigError, match="https://"):
-        load_config(tmp_path, {"ELEARN_ENV": "production", "ELEARN_SECRET_KEY": "k" * 40,
-                               "ELEARN_BASE_URL": "https://elearn.example",
-                               "ELEARN_SSO_PROVIDERS": "google",
+        load_config(tmp_path, {**PRODUCTION, "ELEARN_SSO_PROVIDERS": "google",
                                "ELEARN_SSO_GOOGLE_ISSUER": "http://g",
                                "ELEARN_SSO_GOOGLE_CLIENT_ID": "c",
                                "ELEARN_SSO_GOOGLE_CLIENT_SECRET": "s",
