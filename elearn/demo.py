@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from elearn.auth.passwords import hash_password
 from elearn.certification.render import CertificateRenderer
 from elearn.certification.services import complete_tracks
-from elearn.content.model import Content, Policy
+from elearn.content.model import Content, Policy, Question
 from elearn.cycles.rules import current_cycle
 from elearn.learner.acknowledgement import acknowledge
 from elearn.models import Person, ReviewCycle, Role, School
@@ -93,31 +93,63 @@ def load_demo(session: Session, policy: Policy, today: date) -> list[tuple[str, 
     return sign_ins
 
 
+# Clauses the demo's learners often get wrong on a first attempt, so that the understanding
+# page shows some rules clearly weaker than others (a wrong answer about one in two times).
+WEAK_CLAUSES = ("monitoring.deleted-traces", "guidance.no-ex-pupil-interaction",
+                "worktime.personal-use", "child-protection.refer-lado",
+                "guidance.family-links")
+WEAK, USUAL = 0.5, 0.1
+
+
+def _misses(question: Question, rng: random.Random) -> bool:
+    """Whether a demo learner gets the question wrong the first time."""
+    weak = any(c in WEAK_CLAUSES for c in question.cites)
+    return rng.random() < (WEAK if weak else USUAL)
+
+
+def _wrong_answer(question: Question, rng: random.Random) -> list[str]:
+    right = list(question.correct_ids)
+    others = [o for o in question.option_ids if o not in right]
+    if not others:  # ordering: the steps in another order
+        return right[::-1]
+    # The first distractor is the tempting one: chosen more often than the others.
+    return [others[0] if rng.random() < 0.7 else rng.choice(others)]
+
+
 def _take(session: Session, content: Content, person: Person, cycle: ReviewCycle,
-          unit_id: str, today: date, now: datetime, rng: random.Random, right: bool,
-          submit: bool = True) -> None:
-    """Take a unit through the same services a learner's clicks use."""
+          unit_id: str, today: date, now: datetime, rng: random.Random, first_try: bool,
+          submit: bool = True) -> bool:
+    """Take a unit through the same services a learner's clicks use: on a first try some
+    answers are wrong (the weaker clauses more often), on a second every answer is right.
+    Returns whether the attempt passed."""
     unit = content.units[unit_id]
     attempt = start_attempt(session, content, person, cycle, unit_id, today, now, rng)
     session.flush()
     for n, qid in enumerate(attempt.question_ids):
         if not submit and n >= 2:
-            return  # stopped part-way: the answers so far are kept
+            return False  # stopped part-way: the answers so far are kept
         question = unit.question(qid)
-        answer = list(question.correct_ids)
-        if not right and n < 2:  # two wrong of five: below the pass mark
-            answer = [next(o for o in question.option_ids if o not in answer)] \
-                if len(answer) < len(question.option_ids) else answer[::-1]
+        answer = _wrong_answer(question, rng) if first_try and _misses(question, rng) \
+            else list(question.correct_ids)
         save_answer(session, content, person, cycle, attempt.id, qid, answer, today, now)
-    submit_attempt(session, content, person, cycle, attempt.id, today, now)
+    return submit_attempt(session, content, person, cycle, attempt.id, today, now).passed
+
+
+def _pass(session: Session, content: Content, person: Person, cycle: ReviewCycle,
+          unit_id: str, today: date, now: datetime, rng: random.Random) -> None:
+    """A first try, and a second if the first failed (as most learners do)."""
+    if not _take(session, content, person, cycle, unit_id, today, now, rng, first_try=True):
+        _take(session, content, person, cycle, unit_id, today, now, rng, first_try=False)
 
 
 def seed_progress(session: Session, content: Content, renderer: CertificateRenderer,
                   base_url: str, today: date, now: datetime) -> int:
     """Give the demo trust a realistic mid-cycle picture, outside the first school (whose
     people stay untouched, as the walkthroughs in the README and the browser tests start
-    from nothing): in each other school some are done, some part-way, some not started.
-    Returns the number of certificates issued."""
+    from nothing): in each other school some are done, some part-way, some not started;
+    the head teacher and DSL part-way through both their tracks. First attempts have
+    plausible mistakes, more on a few clauses (WEAK_CLAUSES). Returns the number of
+    certificates issued."""
     rng = random.Random(2017)
     cycle = current_cycle(session)
     schools = session.scalars(select(School).where(School.is_central.is_(False))
@@ -128,22 +160,35 @@ def seed_progress(session: Session, content: Content, renderer: CertificateRende
                                  .order_by(Person.id)).all()
         staff = [p for p in people if p.roles == {Role.STAFF}]
         governors = [p for p in people if p.roles == {Role.GOVERNOR}]
+        leaders = [p for p in people if Role.LEADER in p.roles]
         plans = [(p, "done") for p in staff[:3] + governors[:1]]
-        plans += [(p, "part-way") for p in staff[3:5]]
+        plans += [(p, "part-way") for p in staff[3:5]] + [(p, "leading") for p in leaders]
         for person, plan in plans:
-            units = [u for t in tracks_of(content, person)
-                     for u in t.unit_ids]
             person.last_sign_in_at = now  # their progress was made signed in
-            if plan == "done":
-                acknowledge(session, person, cycle, today, now)
-                _take(session, content, person, cycle, units[0], today, now, rng, right=False)
-                for unit_id in units:
-                    _take(session, content, person, cycle, unit_id, today, now, rng, right=True)
-                issued += len(complete_tracks(session, content, renderer, person, cycle,
-                                              today, now, base_url))
-            else:
-                for unit_id in units[:3]:
-                    _take(session, content, person, cycle, unit_id, today, now, rng, right=True)
-                _take(session, content, person, cycle, units[3], today, now, rng, right=True,
-                      submit=False)
+            issued += _progress(session, content, renderer, base_url, person, cycle, plan,
+                                today, now, rng)
     return issued
+
+
+def _progress(session: Session, content: Content, renderer: CertificateRenderer,
+              base_url: str, person: Person, cycle: ReviewCycle, plan: str, today: date,
+              now: datetime, rng: random.Random) -> int:
+    """One person's progress by plan; returns the certificates issued."""
+    tracks = tracks_of(content, person)
+    units = [u for t in tracks for u in t.unit_ids]
+    if plan == "done":
+        acknowledge(session, person, cycle, today, now)
+        for unit_id in units:
+            _pass(session, content, person, cycle, unit_id, today, now, rng)
+        return len(complete_tracks(session, content, renderer, person, cycle, today, now,
+                                   base_url))
+    if plan == "leading":  # most of the staff track, half the leaders' track
+        units = [u for t in tracks for u in t.unit_ids[:len(t.unit_ids) * 2 // 3]]
+    else:
+        units = units[:3]
+    for unit_id in units:
+        _pass(session, content, person, cycle, unit_id, today, now, rng)
+    if plan == "part-way":
+        _take(session, content, person, cycle, tracks[0].unit_ids[3], today, now, rng,
+              first_try=True, submit=False)
+    return 0

@@ -6,11 +6,12 @@ from datetime import datetime
 
 from flask import Flask, g
 from flask_login import current_user
+from markupsafe import Markup
 
 from elearn.certification.codes import display as display_code
 from elearn.current import has_my_training_page
 from elearn.models import ROLE_LABELS, Role
-from elearn.wording import long_date, people_count
+from elearn.wording import long_date, people_count, training_title, version_words
 
 
 def form_error_list(form) -> list[tuple[str, str]]:
@@ -18,16 +19,26 @@ def form_error_list(form) -> list[tuple[str, str]]:
     return [(f.id, message) for f in form for message in f.errors if f.type != "CSRFTokenField"]
 
 
-def field_attrs(field, hint: str | None, autocomplete: str | None) -> dict[str, str]:
-    """Attributes tying an input to its hint and error for screen readers."""
+def field_attrs(field, hint: str | None, autocomplete: str | None,
+                invalid: bool | None = None) -> dict[str, str]:
+    """Attributes tying an input to its hint and error for screen readers; `invalid` marks a
+    field whose error the view found (a wrong password) rather than the form."""
+    invalid = bool(field.errors) if invalid is None else invalid
     described = [f"{field.id}-hint"] if hint else []
-    described += [f"{field.id}-error"] if field.errors else []
+    described += [f"{field.id}-error"] if invalid else []
     attrs = {"aria-describedby": " ".join(described)} if described else {}
-    if field.errors:
+    if invalid:
         attrs["aria-invalid"] = "true"
     if autocomplete:
         attrs["autocomplete"] = autocomplete
     return attrs
+
+
+def hidden_fields(form) -> Markup:
+    """A form's hidden fields (the CSRF token) without ids: a page with two forms would
+    otherwise carry two elements with id="csrf_token", which HTML forbids."""
+    return Markup("").join(f(id=False) for f in form
+                           if f.type in ("HiddenField", "CSRFTokenField"))
 
 
 # What a learner reads for each state of a unit: calm words, the same as the result page's.
@@ -35,7 +46,7 @@ STATE_LABELS = {
     "not started": "Not started",
     "in progress": "In progress",
     "passed": "Passed",
-    "carried over": "Passed last cycle: carried over",
+    "carried over": "Passed last time: still counts",
     "failed - retake": "Not passed yet: retake",
 }
 
@@ -55,9 +66,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         title_says_error=_title_says_error, has_my_training_page=has_my_training_page,
         STATE_LABELS=STATE_LABELS, field_attrs=field_attrs, form_error_list=form_error_list,
-        ROLE_LABELS=ROLE_LABELS, Role=Role)
+        ROLE_LABELS=ROLE_LABELS, Role=Role, hidden_fields=hidden_fields)
     app.jinja_env.filters.update(
-        long_date=long_date, people=people_count, long_iso_date=_long_iso_date,
+        long_date=long_date, people=people_count, version_words=version_words,
+        training_title=training_title, long_iso_date=_long_iso_date,
         certificate_number=display_code, short_date=lambda value: f"{value.day} {value:%b %Y}")
 
     @app.context_processor

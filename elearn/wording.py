@@ -29,3 +29,18 @@ def slug(text: str) -> str:
     only (accents dropped), so the name is safe in a header and on any disk."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "school"
+
+
+def version_words(version: str) -> str:
+    """2017-01 → "approved January 2017": a policy version as a reader understands it (a
+    bare "2017-01" beside a 2026 deadline reads as out of date)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", version or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return f"version {version}"
+    return f"approved {date(int(match.group(1)), int(match.group(2)), 1):%B %Y}"
+
+
+def training_title(title: str) -> str:
+    """"Staff track" → "Staff training": learners read "training", not the word "track"
+    the content files use to group units."""
+    return re.sub(r"\btrack\b", "training", title, count=1)

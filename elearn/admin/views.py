@@ -7,6 +7,7 @@ from datetime import datetime, time
 from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import func, select
 
+from elearn.admin.wording import ACTIONS, action_words, detail_words, subject_words
 from elearn.auth.access import roles_required
 from elearn.extensions import db
 from elearn.models import AuditEvent, Person, Role
@@ -49,6 +50,9 @@ def audit_trail():
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(
         AuditEvent.action)).all()
     return render_template("admin/audit.html", rows=rows, actions=actions, total=total,
+                           subjects=subject_words(db.session, (e.subject for e, *_ in rows)),
+                           action_words=action_words, detail_words=detail_words,
+                           known_actions=ACTIONS,
                            page=page, pages=pages,
                            args=request.args, page_url=lambda p: url_for(
                                "admin.audit_trail", **{**request.args.to_dict(), "page": p}))

@@ -88,3 +88,13 @@ def may_mark_leaver(viewer, person) -> bool:
     if not may_act_on_person(viewer, person):
         return False
     return not person.has_role(Role.HR, Role.ADMIN) or viewer.has_role(Role.ADMIN)
+
+
+def schools_to_study(person) -> set[int] | None:
+    """Schools whose answers feed the anonymous statistics of understanding and questions
+    this person may see: administrators, the whole Trust (None); everyone else, the schools
+    whose people's training they may see (HR of the Trust: all; HR of a school and its head
+    teacher or DSL: their own). The statistics never name a person."""
+    if person.has_role(Role.ADMIN):
+        return None
+    return schools_to_see(person)

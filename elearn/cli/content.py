@@ -13,6 +13,10 @@ from elearn.content.coverage import coverage as clause_coverage
 from elearn.content.lint import RULES, lint
 from elearn.content.model import UnknownVersion
 from elearn.content.versions import Change, diff_policies
+from elearn.extensions import db
+from elearn.understanding.exports import questions_csv
+from elearn.understanding.service import load_question_stats
+from elearn.understanding.tally import refresh_tallies
 
 content_cli = AppGroup("content", help="Training content in modules/.")
 
@@ -126,3 +130,27 @@ def content_diff(old: str, new: str) -> None:
                            f"{', '.join(unit.question_ids)}")
         else:
             click.echo("  cited by no question")
+
+
+@content_cli.command("stats")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (as /hr/questions.csv) instead.")
+def content_stats(as_csv: bool) -> None:
+    """Question statistics of the current review cycle for whoever edits modules/: first
+    attempts, facility, discrimination, options chosen and flags, for the whole Trust.
+    Figures about fewer than 5 people are shown as "fewer than 5"."""
+    refresh_tallies(db.session)
+    db.session.commit()
+    cycle, stats = load_question_stats(db.session, current_app.extensions["elearn_content"],
+                                       None)
+    if as_csv:
+        click.echo(questions_csv(stats), nl=False)
+        return
+    if cycle is None:
+        raise click.ClickException("No review cycle is recorded: there are no answers yet.")
+    click.echo(f"First attempts in the cycle to {cycle.review_date.isoformat()}; "
+               f"{sum(bool(s.flags) for s in stats)} of {len(stats)} question(s) flagged.")
+    click.echo(f"{'Question':48} {'Answered':>12} {'Facility':>12} {'Discr.':>12}  Flags")
+    for s in stats:
+        name = f"{s.unit_id}/{s.question_id}" + ("" if s.current else f"@{s.fingerprint[:8]}")
+        click.echo(f"{name[:48]:48} {s.answers_text:>12} {s.facility_text:>12} "
+                   f"{s.discrimination_text:>12}  {'; '.join(s.flags)}")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from elearn.date_field import DayMonthYearField
+
 
 class ReviewForm(FlaskForm):
-    reviewed_on = DateField("Date the policy was reviewed", validators=[
-        DataRequired("Enter the date the policy was reviewed, for example 2026-11-25.")])
-    next_review = DateField("Next review date", validators=[
-        DataRequired("Enter the next review date, for example 2027-11-25.")],
+    reviewed_on = DayMonthYearField("Date the policy was reviewed", validators=[
+        DataRequired("Enter the date the policy was reviewed.")],
+        description="For example, 25 11 2026")
+    next_review = DayMonthYearField("Next review date", validators=[
+        DataRequired("Enter the next review date.")],
         description="Everyone must complete their training by this date.")
     # Choices are the versions in modules/, set by the view.
     version = SelectField("Policy version", validate_choice=False,

@@ -20,7 +20,12 @@ from elearn.models import CarriedOverPass, ReviewCycle
 
 
 class ReviewError(ValueError):
-    """The review cannot be recorded as given; the message says why."""
+    """The review cannot be recorded as given; the message says why, and `field` names the
+    date it is about ("reviewed_on" or "next_review"), so a form can show it there."""
+
+    def __init__(self, message: str, field: str = "next_review") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,10 @@ def check_review(content: Content, version: str | None, reviewed_on: date,
     try:
         policy = content.policy_version(version)
     except UnknownVersion as exc:
-        raise ReviewError(str(exc)) from None
+        raise ReviewError(str(exc), field="version") from None
     if reviewed_on > today:
         raise ReviewError("The review date cannot be in the future: record a review once it "
-                          "has happened.")
+                          "has happened.", field="reviewed_on")
     if next_review <= today:
         raise ReviewError("The next review date must be in the future, so that certificates "
                           "are never issued valid into the past.")
@@ -48,7 +53,8 @@ def check_review(content: Content, version: str | None, reviewed_on: date,
         raise ReviewError("The next review date must come after the date of this review.")
     if latest is not None and reviewed_on < latest.reviewed_on:
         raise ReviewError(f"A later review ({latest.reviewed_on:%d %B %Y}) is already "
-                          "recorded.")
+                          "recorded: the date of this review cannot be earlier.",
+                          field="reviewed_on")
     if latest is not None and (latest.reviewed_on, latest.review_date,
                                latest.policy_version) == (reviewed_on, next_review,
                                                           policy.version):

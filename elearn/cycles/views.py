@@ -115,7 +115,7 @@ def record():
         policy = check_review(trust_content, form.version.data, form.reviewed_on.data,
                               form.next_review.data, date.today(), current_cycle(db.session))
     except ReviewError as exc:
-        form.next_review.errors = [str(exc)]
+        getattr(form, exc.field, form.next_review).errors = [str(exc)]
         return _cycle_page(review_form=form, status=422)
     if request.form.get("confirm") != "yes":
         plans = plan_each_choice(db.session, trust_content, policy.version)

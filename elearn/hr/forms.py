@@ -17,4 +17,12 @@ class LeaverForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """A button that only needs the CSRF check (send a reminder)."""
+    """A button that only needs the CSRF check."""
+
+
+class RemindForm(FlaskForm):
+    """Sending reminders: emails cannot be called back, so the button asks for a tick first
+    (no JavaScript needed)."""
+
+    confirm = BooleanField("Yes, send it now", validators=[
+        DataRequired("Tick the box to confirm you want to send the reminder.")])

@@ -44,7 +44,7 @@ from elearn.extensions import db
 from elearn.hr import exports
 from elearn.hr import reminders as reminder_rules
 from elearn.hr.completion import TrackState, completion, without_cyclic_gc
-from elearn.hr.forms import ActionForm, LeaverForm
+from elearn.hr.forms import ActionForm, LeaverForm, RemindForm
 from elearn.hr.people_list import (
     SORT_KEYS,
     STATUS_FILTERS,
@@ -131,7 +131,7 @@ def people():
         school_name=school_shown(schools, people_filter.school_id), filters=people_filter,
         query=query, sort=sort, descending=descending, tracks=content().tracks,
         track_titles={t.id: t.title for t in content().tracks}, roles=ROLE_FILTERS,
-        statuses=STATUS_FILTERS, remind_form=ActionForm(),
+        statuses=STATUS_FILTERS, remind_form=RemindForm(),
         incomplete=sum(r.status is not TrackState.COMPLETE for r in rows))
 
 
@@ -207,7 +207,7 @@ def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
         certificates=my_certificates(db.session, person.id, date.today()),
         held=held_tracks(db.session, person.id, cycle.id) if cycle else {},
         name_problem=name_problem(person), issue_form=ActionForm(),
-        kind_labels=reminder_rules.KIND_LABELS, remind_form=ActionForm(),
+        kind_labels=reminder_rules.KIND_LABELS, remind_form=RemindForm(),
         role_labels=ROLE_LABELS, leaver_form=leaver_form if can_mark_leaver else None,
         retention_days=current_app.config["RETENTION_DAYS"], **_person_history(person)
     ), status
@@ -286,6 +286,11 @@ def _send_reminders(cycle: ReviewCycle, rows, where: str) -> None:
             "it; try again later.", "error")
 
 
+def _not_confirmed(form: RemindForm) -> str:
+    return (form.confirm.errors or ["The form had expired: please try again."])[0] + \
+        " No reminder was sent."
+
+
 @bp.post("/people/<int:person_id>/remind")
 @roles_required(Role.HR)
 def remind_person(person_id: int):
@@ -293,7 +298,10 @@ def remind_person(person_id: int):
     cycle = current_cycle(db.session)
     if person is None or cycle is None or not may_manage_school(current_user, person.school_id):
         abort(404)
-    if ActionForm().validate_on_submit():
+    form = RemindForm()
+    if not form.validate_on_submit():
+        flash(_not_confirmed(form), "error")
+    else:
         found = completion(db.session, content(), cycle, date.today(), None, {person.id})
         if not found or found[0].status is TrackState.COMPLETE:
             flash(f"{person.name} has no training left to do in this review cycle, so no "
@@ -310,7 +318,10 @@ def remind_school(school_id: int):
     cycle = current_cycle(db.session)
     if school is None or cycle is None or not may_manage_school(current_user, school_id):
         abort(404)
-    if ActionForm().validate_on_submit():
+    form = RemindForm()
+    if not form.validate_on_submit():
+        flash(_not_confirmed(form), "error")
+    else:
         rows = [r for r in completion(db.session, content(), cycle, date.today(), {school_id})
                 if r.status is not TrackState.COMPLETE]
         if not rows:

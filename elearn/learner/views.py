@@ -14,9 +14,12 @@ from elearn.cycles.rules import current_cycle, deadline, new_version_changes, po
 from elearn.extensions import db
 from elearn.learner.acknowledgement import AcknowledgementClosed, acknowledge, acknowledgement
 from elearn.learner.forms import AcknowledgeForm
+from elearn.learner.reading import reading_minutes
 from elearn.models import Person, utcnow
 from elearn.people.personal_data import personal_data
 from elearn.quiz.attempts import attempts_for, carried_over, progress
+from elearn.quiz.next_unit import minutes_left, next_unit
+from elearn.wording import version_words
 
 bp = Blueprint("learner", __name__, template_folder="templates")
 
@@ -36,8 +39,10 @@ def home():
     acknowledged = acknowledgement(db.session, current_user.id, cycle.id) if cycle else None
     units_done = bool(track_rows) and all(row.passed for _, rows in track_rows for row in rows)
     changes = new_version_changes(db.session, trust_content, cycle)
+    policy = policy_in_force(trust_content, cycle)
     return render_template(
-        "learner/home.html",
+        "learner/home.html", next_unit=next_unit, minutes_left=minutes_left,
+        reading_minutes=reading_minutes(policy), policy_version=policy.version,
         cycle=cycle,
         changes=changes,
         changed_units=units_to_retrain(trust_content, changes) if changes else frozenset(),
@@ -45,7 +50,7 @@ def home():
         deadline=deadline(cycle, date.today()) if cycle else None,
         track_rows=track_rows,
         acknowledged=acknowledged,
-        policy_title=policy_in_force(trust_content, cycle).title,
+        policy_title=policy.title,
         units_done=units_done,
         all_done=units_done and acknowledged is not None,
         certificates=my_certificates(db.session, current_user.id, date.today()),
@@ -61,6 +66,7 @@ def _policy_page(form: AcknowledgeForm, status: int = 200):
     changes = new_version_changes(db.session, trust_content, cycle)
     return render_template(
         "learner/policy.html", policy=policy, cycle=cycle, changes=changes, form=form,
+        reading_minutes=reading_minutes(policy),
         track_titles={t.id: t.title for t in trust_content.tracks},
         needs_training=bool(my_tracks()),
         deadline=deadline(cycle, date.today()) if cycle else None,
@@ -98,7 +104,8 @@ def acknowledge_policy():
     audit("policy-acknowledged", f"person:{person.id}", version=record.policy_version,
           cycle=cycle.id)
     db.session.commit()
-    message = f"Thank you: you have acknowledged version {record.policy_version} of the policy."
+    message = ("Thank you: you have confirmed you have read the policy "
+               f"({version_words(record.policy_version)}).")
     if issued:
         message += " Your training is complete and your certificate is ready below."
     flash(message, "success")

@@ -24,10 +24,12 @@ from elearn.models.training import (
     Completion,
     PolicyAcknowledgement,
 )
+from elearn.models.understanding import QuestionTally, TalliedAttempt
 
 __all__ = [
     "AuditEvent", "Base", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS",
     "LoginFailure", "Person", "PersonRole", "RateLimitHit", "Role", "School", "UsedToken",
     "Answer", "Attempt", "AttemptResult", "CarriedOverPass", "Completion",
     "PolicyAcknowledgement", "MANUAL", "ReminderLog", "StaffImport",
+    "QuestionTally", "TalliedAttempt",
 ]

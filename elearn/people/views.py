@@ -128,8 +128,11 @@ def import_confirm(upload_id: int):
     for person, why in failed:
         current_app.logger.warning("invitation to %s failed: %s", person.email, why)
     invited = len(outcome.added) - len(failed)
-    flash(f"Import done: {outcome.summary} Invitations were emailed to {invited} new "
-          f"{'person' if invited == 1 else 'people'}.", "success")
+    new_people = f"{invited} new {'person' if invited == 1 else 'people'}"
+    flash(f"Import done: {outcome.summary} " + (
+        f"Invitations were emailed to {new_people}." if current_app.config.get("MAIL_SERVER")
+        else f"No invitation was emailed (email is not set up): tell the {new_people} how "
+        "to sign in yourself."), "success")
     if failed:
         flash("The invitation could not be emailed to " + ", ".join(
             p.name for p, _ in failed) + ".", "error")

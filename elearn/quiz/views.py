@@ -26,6 +26,7 @@ from elearn.extensions import db
 from elearn.models import Attempt, Person, ReviewCycle, utcnow
 from elearn.quiz import attempts as service
 from elearn.quiz.forms import kept_input, response_from_form
+from elearn.quiz.next_unit import next_unit
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
 
@@ -100,6 +101,7 @@ def _question_context(attempt: Attempt, number: int) -> dict:
         # An ordering answer is stored as the steps in order: step → position.
         "positions": {option_id: n for n, option_id in enumerate(answer.response, 1)}
         if answer else {},
+        "answered": sum(attempt.answer_for(qid) is not None for qid in attempt.question_ids),
     }
 
 
@@ -216,7 +218,26 @@ def result(attempt_id: int):
     # Quote the words of the version the attempt's cycle was on; a clause only the newer
     # text has is quoted from there.
     cycle = db.session.get(ReviewCycle, attempt.cycle_id)
-    clauses = {**trust_content.policy.clauses,
-               **policy_in_force(trust_content, cycle).clauses}
+    policy = policy_in_force(trust_content, cycle)
+    clauses = {**trust_content.policy.clauses, **policy.clauses}
+    sections = {s.id: s.title for p in (trust_content.policy, policy) for s in p.sections}
     return render_template("quiz/result.html", attempt=attempt, unit=unit, rows=rows,
-                           result=attempt.result, clauses=clauses, form=FlaskForm())
+                           result=attempt.result, clauses=clauses, sections=sections,
+                           next_row=_next_unit_after(attempt), form=FlaskForm())
+
+
+def _next_unit_after(attempt: Attempt):
+    """After a pass in the current cycle: the unit to offer next, in the same track first
+    (one in progress before the rest), then in the person's other tracks; None when all
+    are passed or the attempt is from an older cycle."""
+    cycle = current_cycle(db.session)
+    if not attempt.result.passed or cycle is None or cycle.id != attempt.cycle_id:
+        return None
+    tracks = sorted(my_tracks(), key=lambda t: attempt.unit_id not in t.unit_ids)
+    mine = service.attempts_for(db.session, attempt.person_id, cycle.id)
+    carried = service.carried_over(db.session, attempt.person_id, cycle.id)
+    for track in tracks:
+        found = next_unit(service.progress(content(), track.unit_ids, mine, carried))
+        if found is not None:
+            return found
+    return None

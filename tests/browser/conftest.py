@@ -17,6 +17,7 @@ from browser.harness import (
     chromium_problem,
     start_live_server,
 )
+from browser.vnu import COLLECTOR, vnu_problem
 
 HERE = Path(__file__).parent
 
@@ -37,6 +38,24 @@ def pytest_terminal_summary(terminalreporter):
     if problem:
         terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
         terminalreporter.write_line(problem, red=True, bold=True)
+    elif vnu_problem() and COLLECTOR.urls:
+        terminalreporter.write_sep("!", "HTML CHECKER SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(vnu_problem(), red=True, bold=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def html_checked():
+    """At the end of the session, the Nu HTML Checker on every distinct page axe checked:
+    0 errors, as axe has 0 violations (one vnu run for all pages, for speed)."""
+    yield COLLECTOR
+    problem = vnu_problem()
+    if problem:
+        if os.environ.get("CI") and COLLECTOR.urls:
+            raise AssertionError("CI must run the Nu HTML Checker. " + problem)
+        return
+    errors = COLLECTOR.errors()
+    assert not errors, (f"the Nu HTML Checker found {len(errors)} error(s) on "
+                        f"{len(COLLECTOR.urls)} pages:\n" + "\n".join(errors[:80]))
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +92,8 @@ def new_page(chromium, live_server):
         context.set_default_timeout(15_000)
         page = context.new_page()
         tracker = A11yTracker(page) if check else None
+        if tracker is not None:
+            tracker.on_checked = COLLECTOR.add
         opened.append((context, tracker))
         page.a11y = tracker
         return page

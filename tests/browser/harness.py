@@ -137,6 +137,7 @@ def _serve(server, tmp: Path, environ: dict[str, str], seed: bool) -> LiveServer
         "staff_keyboard": staff[1].email,
         "staff_phone": staff[2].email,
         "staff_nojs": staff[3].email,
+        "staff_lunch": staff[4].email,
         "governor": governors[0].email,
         "governor_verify": governors[1].email,
         "school": first_school.name,
@@ -179,6 +180,7 @@ class A11yTracker:
         self.unchecked: list[str] = []
         self.current_url = ""
         self.pages_checked = 0
+        self.on_checked = None  # called with (address, HTML) of each page checked: vnu's
         page.on("framenavigated", self._navigated)
 
     def _navigated(self, frame) -> None:
@@ -197,6 +199,8 @@ class A11yTracker:
     def check(self, what: str = "") -> None:
         page = self.page
         page.wait_for_load_state("load")
+        if self.on_checked is not None:  # the page as served, before axe's script is added
+            self.on_checked(page.url, page.content())
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.add_script_tag(url=AXE_URL)
         result = page.evaluate(

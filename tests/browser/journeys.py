@@ -46,6 +46,13 @@ def click_to(page, selector: str, shot: str | None = None, *, docs: bool = False
     arrived(page, shot, docs=docs)
 
 
+def fill_date(page, field_id: str, day: date) -> None:
+    """Type a date into a day/month/year field (the GOV.UK date pattern)."""
+    page.fill(f"#{field_id}", str(day.day))
+    page.fill(f"#{field_id}-month", str(day.month))
+    page.fill(f"#{field_id}-year", str(day.year))
+
+
 def flash_text(page) -> str:
     return " ".join(page.locator(".notice").all_inner_texts())
 
@@ -73,6 +80,7 @@ def track_titles(page) -> list[str]:
 
 
 def unit_status(page, unit_id: str) -> str:
+    """The status shown beside a unit ("scenario") on the home page."""
     item = page.locator("li.unit-item", has=page.locator(f'a[href="/units/{unit_id}"]'))
     return " ".join(item.locator(".status").inner_text().split())
 
@@ -166,14 +174,14 @@ def go_home(page) -> None:
 
 def acknowledge_policy(page, shot: str | None = None) -> None:
     """From the home page, read the policy and confirm "I have read and understood" it."""
-    click_to(page, "main a:has-text('Read and acknowledge the policy')")
+    click_to(page, "main a:has-text('Read the policy and confirm')")
     page.get_by_label("I have read and understood this version of the policy").check()
     if shot and shot not in _taken:
         _taken.add(shot)
         page.locator("#acknowledge").scroll_into_view_if_needed()
         screenshot(page, shot, docs=True, full_page=False)
     click_to(page, "form[action*='/policy/acknowledge'] button")
-    assert "you have acknowledged version" in flash_text(page), flash_text(page)
+    assert "you have confirmed you have read the policy" in flash_text(page), flash_text(page)
 
 
 def take_track(page, content: Content, track_id: str, *, fail_first: bool = False,
@@ -193,7 +201,7 @@ def take_track(page, content: Content, track_id: str, *, fail_first: bool = Fals
             assert unit_status(page, unit_id) == "Status: Not passed yet: retake"
             open_unit_from_home(page, unit_id, "unit-retake" if shots else None)
             assert page.locator("form[action$='/start'] button").inner_text() == \
-                "Retake this unit"
+                "Retake this scenario"
         take_unit(page, content, unit_id, right=True, shots=shots)
         if shots and "result-pass" not in _taken:
             _taken.add("result-pass")
@@ -377,7 +385,7 @@ def acknowledge_policy_by_keyboard(page) -> None:
     assert page.locator("#confirm").is_checked()
     tab_to(page, "form[action*='/policy/acknowledge'] button")
     press_to_navigate(page)
-    assert "you have acknowledged version" in flash_text(page), flash_text(page)
+    assert "you have confirmed you have read the policy" in flash_text(page), flash_text(page)
 
 
 def take_track_by_keyboard(page, content: Content, track_id: str, *,
@@ -391,7 +399,7 @@ def take_track_by_keyboard(page, content: Content, track_id: str, *,
         if fail_first and index == 0:
             take_unit_by_keyboard(page, content, unit_id, right=False)
             skip_to_main(page)
-            tab_to(page, "form[action$='/start'] button")  # "Retake this unit"
+            tab_to(page, "form[action$='/start'] button")  # "Retake this scenario"
             press_to_navigate(page)
             # The retake starts at question 1 of a new attempt: go back to the unit page
             # the keyboard way (the breadcrumb) so take_unit_by_keyboard starts as usual.

@@ -17,7 +17,7 @@ def test_governor_sees_only_the_governor_track_and_completes_it(page, live_serve
     content = live_server.content
     sign_in(page, live_server.people["governor"])
     name = page.locator("h1").inner_text().removeprefix("Hello, ")
-    assert track_titles(page) == ["Governors’ track"]
+    assert track_titles(page) == ["Governors’ training"]
     arrived(page, "home-governor", docs=True)
     nav = page.locator("nav[aria-label=Main]").inner_text()
     assert "HR" not in nav
@@ -27,7 +27,7 @@ def test_governor_sees_only_the_governor_track_and_completes_it(page, live_serve
     visit(page, "/")
 
     take_track(page, content, "governor")
-    assert "3 of 3 units passed" in page.locator("section.track").inner_text()
-    pdf = download_certificate(page, "Governors’ track", "governor")
+    assert "3 of 3 scenarios passed" in page.locator("section.track").inner_text()
+    pdf = download_certificate(page, "Governors’ training", "governor")
     text = pdf_text(pdf)
     assert name in text and "Governors" in text

@@ -10,7 +10,9 @@ from browser.harness import OUTPUT
 from browser.journeys import (
     arrived,
     click_to,
+    fill_date,
     flash_text,
+    focused_matches,
     hr_dashboard_rows,
     hr_export_csv,
     hr_filter_dashboard,
@@ -37,15 +39,16 @@ def test_hr_records_a_policy_review(page, live_server):
     assert live_server.people["school"] in page.locator("main").inner_text()
 
     # A next review date in the past is refused, next to the field.
-    page.get_by_label("Date the policy was reviewed").fill(today.isoformat())
-    page.get_by_label("Next review date").fill((today - timedelta(days=1)).isoformat())
+    fill_date(page, "reviewed_on", today)
+    fill_date(page, "next_review", today - timedelta(days=1))
     click_to(page, "form[action*='/hr/review'] button", "hr-error")
     summary = page.locator(".error-summary").inner_text()
     assert "next review date must" in summary.lower(), summary
 
     next_review = today + timedelta(days=364)
-    page.get_by_label("Date the policy was reviewed").fill(today.isoformat())
-    page.get_by_label("Next review date").fill(next_review.isoformat())
+    assert page.locator("#next_review").get_attribute("aria-invalid") == "true"
+    fill_date(page, "reviewed_on", today)
+    fill_date(page, "next_review", next_review)
     page.get_by_label("Retrain only on what changed").check()
     click_to(page, "form[action*='/hr/review'] button", "hr-review-preview", docs=True)
     assert "Nothing has changed yet" in page.locator("main").inner_text()
@@ -109,6 +112,11 @@ def test_hr_filters_the_dashboard_exports_csv_and_imports_staff(page, live_serve
     assert page.locator("h1").inner_text() == "Import staff from a CSV file"
     hr_import_staff(page, bad, "hr-import-errors")
     assert page.url.endswith("/hr/import"), page.url
+    # Focus starts at what went wrong; the title says so; the empty file box is explained.
+    assert focused_matches(page, ".error-summary"), "the error summary does not take focus"
+    assert page.title().startswith("Error: ")
+    assert "Choose the corrected file again" in page.locator(".error-summary").inner_text()
+    assert "the browser does not keep it" in page.locator(".choose-again").inner_text()
     assert page.locator(".error-summary h2").inner_text() == \
         "Nothing was imported: 1 problem in the file"
     assert hr_import_errors(page) == ["Line 3: An email address is required."]
@@ -130,7 +138,8 @@ def test_hr_filters_the_dashboard_exports_csv_and_imports_staff(page, live_serve
     assert page.locator("h1").inner_text() == "Import done"
     notice = flash_text(page)
     assert "Import done: 2 added, 0 changed, 0 deactivated, 0 unchanged." in notice, notice
-    assert "Invitations were emailed to 2 new people." in notice, notice
+    assert "No invitation was emailed (email is not set up): tell the 2 new people how " \
+        "to sign in yourself." in notice, notice
 
     # The new people are in the people list, at their school.
     click_to(page, "main a:text-is(\"See everyone's training\")")

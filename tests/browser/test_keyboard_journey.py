@@ -20,10 +20,10 @@ def test_staff_journey_with_the_keyboard_alone(page, live_server, tmp_path):
     content = live_server.content
     sign_in_by_keyboard(page, live_server.people["staff_keyboard"])
     name = page.locator("h1").inner_text().removeprefix("Hello, ")
-    assert track_titles(page) == ["Staff track"]
+    assert track_titles(page) == ["Staff training"]
 
     take_track_by_keyboard(page, content, "staff", fail_first=True)
-    assert "12 of 12 units passed" in page.locator("section.track").inner_text()
+    assert "12 of 12 scenarios passed" in page.locator("section.track").inner_text()
 
     # The certificate, downloaded with Enter on its link.
     skip_to_main(page)

@@ -25,16 +25,16 @@ def test_head_teacher_handles_the_leaders_track(page, live_server):
     content = live_server.content
     sign_in(page, live_server.people["head"])
     name = page.locator("h1").inner_text().removeprefix("Hello, ")
-    assert track_titles(page) == ["Staff track", "Leaders’ track: handling disclosures"]
+    assert track_titles(page) == ["Staff training", "Leaders’ training: handling disclosures"]
     arrived(page, "home-leader")
 
     take_track(page, content, "leader")
     leader = page.locator("section.track").nth(1)
-    assert "4 of 4 units passed" in leader.inner_text()
+    assert "4 of 4 scenarios passed" in leader.inner_text()
     # The staff track is still to do: the leaders' track is taken as well as it.
-    assert "0 of 12 units passed" in page.locator("section.track").nth(0).inner_text()
+    assert "0 of 12 scenarios passed" in page.locator("section.track").nth(0).inner_text()
 
-    pdf = download_certificate(page, "Leaders’ track: handling disclosures", "leader")
+    pdf = download_certificate(page, "Leaders’ training: handling disclosures", "leader")
     text = pdf_text(pdf)
     assert name in text and "Leaders" in text
 
@@ -52,7 +52,8 @@ def test_head_teacher_sees_only_their_own_schools_dashboard(page, live_server):
     assert page.locator("h1").inner_text() == f"Training completion: {school}"
     by_school = page.locator("main table.table-figures").first.locator("tbody th")
     assert by_school.all_inner_texts() == [school]
-    assert page.locator("nav.subnav a").all_inner_texts() == ["Overview", "People"]
+    assert page.locator("nav.subnav a").all_inner_texts() == [
+        "Overview", "People", "Understanding"]
 
     # People: only their school's, with no School filter or column to choose another.
     open_hr_section(page, "People", "hr-people-head-teacher")

@@ -26,18 +26,18 @@ def test_staff_takes_the_staff_track_fails_once_retakes_and_downloads_the_certif
     assert page.url.endswith("/sign-in?next=%2F") or "/sign-in" in page.url
     sign_in(page, email, shot=True)
     name = page.locator("h1").inner_text().removeprefix("Hello, ")
-    assert track_titles(page) == ["Staff track"]
+    assert track_titles(page) == ["Staff training"]
     arrived(page, "home-start")
 
     take_track(page, content, "staff", fail_first=True, shots=True, home_shot_after=3)
 
-    assert "12 of 12 units passed" in page.locator("section.track").inner_text()
+    assert "12 of 12 scenarios passed" in page.locator("section.track").inner_text()
     certificates = page.locator("section[aria-labelledby=certs]")
-    assert "Staff track" in certificates.inner_text()
+    assert "Staff training" in certificates.inner_text()
     assert "Valid" in certificates.inner_text()
     arrived(page, "home-complete", docs=True)
 
-    pdf = download_certificate(page, "Staff track", "staff")
+    pdf = download_certificate(page, "Staff training", "staff")
     assert pdf.read_bytes().startswith(b"%PDF-")
     text = pdf_text(pdf)
     assert name in text, text

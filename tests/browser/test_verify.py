@@ -50,7 +50,7 @@ def test_an_unknown_number_is_not_found(page, live_server):
 def test_someone_checks_a_certificate_file_and_a_changed_copy(page, live_server, certificate):
     code, email = certificate
     sign_in(page, email)
-    pdf = download_certificate(page, "Governors’ track", "governor-verify")
+    pdf = download_certificate(page, "Governors’ training", "governor-verify")
     sign_out(page)
 
     visit(page, "/verify")

@@ -56,6 +56,9 @@ def test_dashboard_bench_measures_every_page_at_each_size():
     for size in ("200 people", "400 people"):
         assert size in output
     for page in ("dashboard /hr/", "people list, page 1 /hr/people", "export CSV (everyone)",
-                 "export XLSX (everyone)"):
+                 "export XLSX (everyone)", "understanding by clause /hr/understanding",
+                 "question statistics /hr/questions"):
         assert len(re.findall(rf"^  {re.escape(page)}\s+[\d.]+\s+[\d.]+", output, re.M)) == 2
     assert "Dashboard at 400 people:" in output
+    assert "Understanding by clause at 400 people:" in output
+    assert "Question statistics at 400 people:" in output

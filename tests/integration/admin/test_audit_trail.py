@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 from helpers import csrf_token, sign_in
 
+from elearn.audit import record
 from elearn.models import AuditEvent, Role
+from elearn.wording import long_date
 
 
 def _actions(db):
@@ -41,8 +43,27 @@ def test_admin_reads_and_filters_the_trail(app, db, make_person):
     sign_in(client, staff.email, "wrong password here")
     sign_in(client, admin.email)
     page = client.get("/admin/audit?action=sign-in-failed").get_data(as_text=True)
-    assert "sign-in-failed" in page and f"account:{staff.email}" in page
-    assert "1 event." in page
+    assert "Sign-in failed (wrong email or password)" in page
+    assert f"Account {staff.email}" in page and "account:" not in page
+    assert "1 event, newest first." in page
+
+
+def test_the_trail_names_people_and_reviews_in_plain_words(app, db, make_person, cycle):
+    admin = make_person(Role.ADMIN, school="central")
+    staff = make_person(Role.STAFF)
+    client = app.test_client()
+    sign_in(client, staff.email)
+    client.post("/sign-out", data={"csrf_token": csrf_token(client.get("/"))})
+    record(db.session, "review-recorded", actor_id=admin.id, address="127.0.0.1",
+           subject=f"cycle:{cycle.id}", version="v1")
+    db.session.commit()
+    sign_in(client, admin.email)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Signed in<" in page and "Signed out<" in page  # by themselves: not named twice
+    assert f"Recorded a policy review: Policy review of {long_date(cycle.reviewed_on)}" in page
+    assert "policy version: v1" in page
+    assert "person:" not in page and "cycle:" not in page
+    assert ">sign-in<" not in page  # machine words only in the filter's option values
 
 
 def test_only_admins_see_the_audit_trail(app, make_person):

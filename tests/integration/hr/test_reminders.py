@@ -147,7 +147,8 @@ def test_hr_reminds_one_person_and_it_shows_on_their_page(app, db, cycle, trust,
     page = client.get(f"/hr/people/{trust['a3'].id}")
     for _ in range(2):
         response = client.post(f"/hr/people/{trust['a3'].id}/remind",
-                               data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+                               data={"csrf_token": csrf_token(page), "confirm": "y"},
+                               follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "Reminder sent to 1 person" in text
     assert text.count("Sent by hand") == 2 and "Ivy HR" in text
@@ -158,7 +159,8 @@ def test_hr_does_not_remind_someone_already_complete(app, db, cycle, trust, mail
     client = _hr(app, trust)
     page = client.get(f"/hr/people/{trust['a1'].id}")
     response = client.post(f"/hr/people/{trust['a1'].id}/remind",
-                           data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+                           data={"csrf_token": csrf_token(page), "confirm": "y"},
+                               follow_redirects=True)
     assert "no training left to do" in response.get_data(as_text=True)
     assert mail_server.messages == []
 
@@ -169,7 +171,8 @@ def _remind_school_a(app, trust):
     school_a = trust["a1"].school_id
     page = client.get(f"/hr/people?school={school_a}")
     return client.post(f"/hr/schools/{school_a}/remind",
-                       data={"csrf_token": csrf_token(page), "back": "people"},
+                       data={"csrf_token": csrf_token(page), "back": "people",
+                             "confirm": "y"},
                        follow_redirects=True)
 
 
@@ -188,7 +191,7 @@ def test_school_hr_cannot_remind_another_schools_people(app, db, make_person, tr
     client = app.test_client()
     sign_in(client, make_person(Role.HR, school="b").email)
     page = client.get("/hr/")
-    data = {"csrf_token": csrf_token(page)}
+    data = {"csrf_token": csrf_token(page), "confirm": "y"}
     assert client.post(f"/hr/people/{trust['a3'].id}/remind", data=data).status_code == 404
     assert client.post(f"/hr/schools/{trust['a3'].school_id}/remind",
                        data=data).status_code == 404
@@ -201,7 +204,8 @@ def test_without_a_mail_server_reminding_a_person_says_it_was_only_logged(app, d
     client = _hr(app, trust)
     page = client.get(f"/hr/people/{trust['a3'].id}")
     response = client.post(f"/hr/people/{trust['a3'].id}/remind",
-                           data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+                           data={"csrf_token": csrf_token(page), "confirm": "y"},
+                               follow_redirects=True)
     text = page_text(response)
     assert "Not sent: no mail server is set up, so the reminder to 1 person was written to " \
            "the server log instead of being emailed." in text
@@ -226,7 +230,8 @@ def test_reminders_emailed_through_a_mail_server_are_recorded_as_emailed(app, db
     client = _hr(app, trust)
     page = client.get(f"/hr/people/{trust['a3'].id}")
     response = client.post(f"/hr/people/{trust['a3'].id}/remind",
-                           data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+                           data={"csrf_token": csrf_token(page), "confirm": "y"},
+                               follow_redirects=True)
     assert table(response, "Reminders to Cara Cole")[1][-1] == "Yes"
     assert [log.logged_only for log in db.session.query(ReminderLog)] == [False]
 
@@ -234,8 +239,38 @@ def test_reminders_emailed_through_a_mail_server_are_recorded_as_emailed(app, db
 @pytest.mark.parametrize("path", ["/hr/", "/hr/people", "/hr/people/{a3}"])
 def test_hr_pages_say_plainly_when_no_mail_server_is_set_up(app, cycle, trust, path):
     text = page_text(_hr(app, trust).get(path.format(a3=trust["a3"].id)))
-    assert "Emails are not being sent: no mail server is set up" in text
-    assert "Reminders and invitations are written to the server log instead" in text
+    assert "Emails are not being sent: reminders and invitations sent from here reach " \
+           "nobody" in text
+    assert "Your administrator can set up email" in text
+    assert "ELEARN_MAIL_SERVER" not in text  # a setting HR cannot change means nothing to them
+
+
+def test_administrators_are_told_which_setting_sends_email(app, cycle, make_person):
+    client = app.test_client()
+    sign_in(client, make_person(Role.ADMIN, school="central").email)
+    text = page_text(client.get("/hr/cycle"))
+    assert "To send email, set ELEARN_MAIL_SERVER" in text
+
+
+def test_a_reminder_is_not_sent_until_its_box_is_ticked(app, db, cycle, trust, mail_server):
+    client = _hr(app, trust)
+    page = client.get(f"/hr/people/{trust['a3'].id}")
+    assert "Yes, email Cara Cole now" in page_text(page)
+    response = client.post(f"/hr/people/{trust['a3'].id}/remind",
+                           data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert "Tick the box to confirm you want to send the reminder. No reminder was sent." \
+        in page_text(response)
+    school_a = trust["a1"].school_id
+    response = client.post(f"/hr/schools/{school_a}/remind",
+                           data={"csrf_token": csrf_token(page), "back": "people"},
+                           follow_redirects=True)
+    assert "No reminder was sent." in page_text(response)
+    assert mail_server.messages == [] and db.session.query(ReminderLog).count() == 0
+
+
+def test_without_a_mail_server_the_box_says_nobody_will_receive_it(app, cycle, trust):
+    page = _hr(app, trust).get(f"/hr/people/{trust['a3'].id}")
+    assert "knowing that no email is sent: nobody will receive it" in page_text(page)
 
 
 def test_hr_pages_say_nothing_about_mail_when_a_mail_server_is_set_up(app, cycle, trust,

@@ -18,7 +18,7 @@ def test_passing_every_unit_is_not_enough_until_the_policy_is_acknowledged(
     assert db.session.query(Completion).count() == 0
     assert db.session.query(Certificate).count() == 0
     home = client.get("/").get_data(as_text=True)
-    assert "Read and acknowledge the policy" in home and "this is the last step" in home
+    assert "Read the policy and confirm" in home and "this is the last step" in home
     response = acknowledge(client)
     assert response.status_code == 302 and response.headers["Location"].endswith("/#certs")
     certificate = db.session.query(Certificate).one()
@@ -42,7 +42,7 @@ def test_the_acknowledgement_keeps_person_version_cycle_and_time_once(signed_in,
         person.id, cycle.id, "v1")
     assert record.acknowledged_at.date() == date.today()
     page = client.get("/policy").get_data(as_text=True)
-    assert "you confirmed you have read and understood version v1" in page
+    assert "you confirmed you have read and understood this policy (version v1)" in page
     assert 'action="/policy/acknowledge' not in page
 
 

@@ -53,7 +53,7 @@ def _complete(client, db, attempt_id, right=True):
 def test_home_lists_my_tracks_units_deadline_and_states(signed_in, cycle):
     client, _ = signed_in(Role.STAFF)
     page = client.get("/").get_data(as_text=True)
-    assert "Staff track" in page and "Governor track" not in page
+    assert "Staff training" in page and "Governor training" not in page
     assert "Friends" in page and "Approval" in page
     assert "60 days left" in page
     assert page.count("Not started") == 2
@@ -62,7 +62,7 @@ def test_home_lists_my_tracks_units_deadline_and_states(signed_in, cycle):
 def test_governor_sees_only_the_governor_track(signed_in, cycle):
     client, _ = signed_in(Role.GOVERNOR)
     page = client.get("/").get_data(as_text=True)
-    assert "Governor track" in page and "Staff track" not in page
+    assert "Governor training" in page and "Staff training" not in page
     assert client.get("/units/friends").status_code == 404
 
 
@@ -79,7 +79,7 @@ def test_learner_goes_from_sign_in_to_a_passed_unit_and_home_shows_it(signed_in,
     assert "Passed" in result and "3 out of 3 (100%)" in result
     assert "/policy#terms.no-friends" in result
     home = client.get("/").get_data(as_text=True)
-    assert "Passed" in home and "1 of 2 units passed" in home
+    assert "Passed" in home and "1 of 2 scenarios passed" in home
 
 
 def test_answers_are_saved_as_given_and_resume_after_signing_in_again(app, signed_in, cycle,
@@ -118,7 +118,7 @@ def test_failed_unit_can_be_retaken_as_a_new_attempt(signed_in, cycle, db):
     attempt_id, _ = _start(client)
     response = _complete(client, db, attempt_id, right=False)
     result = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Not passed yet" in result and "Retake this unit" in result
+    assert "Not passed yet" in result and "Retake this scenario" in result
     assert "Not passed yet: retake" in client.get("/").get_data(as_text=True)
     retake_id, _ = _start(client)
     assert retake_id != attempt_id

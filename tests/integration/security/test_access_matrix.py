@@ -41,6 +41,8 @@ HR_AND_HEADS = row(LOGIN, DENY, DENY, OK, OK, OK, DENY)
 HR_AND_HEADS_OF_A = row(LOGIN, DENY, DENY, OK, DENY, OK, DENY)
 HR_ONLY = row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY)
 HR_AND_ADMIN = row(LOGIN, DENY, DENY, DENY, DENY, OK, OK)
+# Anonymous statistics: HR and administrators for the Trust, head teachers for their school.
+HR_ADMIN_AND_HEADS = row(LOGIN, DENY, DENY, OK, OK, OK, OK)
 
 # endpoint: (method, path template, expected outcome per visitor)
 MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -85,6 +87,10 @@ MATRIX: dict[str, tuple[str, str, dict[str, str]]] = {
     "hr.remind_school": ("POST", "/hr/schools/{school_a}/remind", HR_ONLY),
     "hr.mark_leaver": ("POST", "/hr/people/{owner}/leaver", HR_ONLY),
     "people.import_staff": ("GET", "/hr/import", HR_ONLY),
+    "understanding.understanding_page": ("GET", "/hr/understanding", HR_ADMIN_AND_HEADS),
+    "understanding.understanding_csv": ("GET", "/hr/understanding.csv", HR_ADMIN_AND_HEADS),
+    "understanding.questions_page": ("GET", "/hr/questions", HR_AND_ADMIN),
+    "understanding.questions_csv": ("GET", "/hr/questions.csv", HR_AND_ADMIN),
     "people.import_preview": ("GET", "/hr/import/{upload}", HR_ONLY),
     "people.import_confirm": ("POST", "/hr/import/{upload}", HR_ONLY),
     "cycles.cycle_page": ("GET", "/hr/cycle", HR_AND_ADMIN),

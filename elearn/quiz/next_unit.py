@@ -1,0 +1,24 @@
+"""What a learner does next, and how long the rest takes: plain rules over their progress.
+
+Resuming comes first: a unit with an attempt in progress is the next unit even when an
+earlier one in the track is still to do, since its answers are saved and half the work is
+done. Otherwise the first unit not yet passed, in the track's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from elearn.quiz.attempts import UnitProgress
+
+
+def next_unit(rows: Sequence[UnitProgress]) -> UnitProgress | None:
+    """The unit to offer next: one in progress first, else the first not passed."""
+    to_do = [row for row in rows if not row.passed]
+    started = [row for row in to_do if row.open_attempt is not None]
+    return (started or to_do or [None])[0]
+
+
+def minutes_left(rows: Sequence[UnitProgress]) -> int:
+    """About how many minutes the units not yet passed take, by each unit's own estimate."""
+    return sum(row.unit.minutes for row in rows if not row.passed)
