@@ -78,14 +78,15 @@ def _leaver(school: str, *roles: Role):
 
 def _remind_person(school: str):
     def make(world: World, n: int):
-        return f"/hr/people/{world.person(Role.STAFF, school=school).id}/remind", {}
+        return f"/hr/people/{world.person(Role.STAFF, school=school).id}/remind", {
+            "confirm": "y"}
     return make
 
 
 def _remind_school(school: str):
     def make(world: World, n: int):
         world.person(Role.STAFF, school=school)  # someone with training left to do
-        return f"/hr/schools/{world.schools[school].id}/remind", {}
+        return f"/hr/schools/{world.schools[school].id}/remind", {"confirm": "y"}
     return make
 
 
