@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from elearn.config import load_config
 from elearn.content import load_content
 from elearn.extensions import csrf, db, login_manager, migrate, read_only_transaction
+from elearn.url_ids import DatabaseIntConverter
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -21,6 +22,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     environ = overrides.pop("ENVIRON", None)
     app.config.update(load_config(Path(app.instance_path), environ))
     app.config.update(overrides)
+    # Before any route is added: every `<int:...>` in a URL is bounded to the database's range.
+    app.url_map.converters["int"] = DatabaseIntConverter
 
     if app.config.get("PROXY_COUNT"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],

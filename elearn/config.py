@@ -179,13 +179,19 @@ def _sessions(get: _Env, https: bool) -> dict:
 
 def _limits(get: _Env) -> dict:
     return {
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "10")),
+        # Free failures before delays that double (elearn.auth.throttle): per account and
+        # address (or known browser), and per address whatever the accounts.
+        "LOGIN_FREE_FAILURES_PER_PAIR": int(get("LOGIN_FREE_FAILURES_PER_PAIR", "5")),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(get("LOGIN_MAX_FAILURES_PER_ADDRESS", "100")),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(get("LOGIN_FAILURE_WINDOW_MINUTES", "60")),
         # Days after a leaver's last day before their personal details are erased.
         "RETENTION_DAYS": int(get("RETENTION_DAYS", "365")),
         "INVITATION_DAYS": int(get("INVITATION_DAYS", "14")),
         "RESET_MINUTES": int(get("RESET_MINUTES", "60")),
+        # Password reset requests per address per hour, and reset emails per account per
+        # hour whoever asks (beyond it the same answer, but no email).
+        "RESET_REQUESTS_PER_ADDRESS": int(get("RESET_REQUESTS_PER_ADDRESS", "10")),
+        "RESET_EMAILS_PER_ACCOUNT": int(get("RESET_EMAILS_PER_ACCOUNT", "3")),
         # Public certificate checks per address per minute (counted in the database).
         "VERIFY_PER_MINUTE": int(get("VERIFY_PER_MINUTE", "30")),
         # Uploaded files checked per address per minute: each check reads a signature.

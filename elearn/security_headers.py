@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,4 +20,17 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         if app.config["BASE_URL"].startswith("https://"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        keep_personal_pages_out_of_caches(response)
         return response
+
+
+def keep_personal_pages_out_of_caches(response: Response) -> None:
+    """What a signed-in person is shown (their training, HR's lists, files of certificates)
+    is theirs: no browser history, disk cache or proxy may keep it. A view that chose a
+    private policy itself (a certificate revalidated by its ETag) keeps it; static files,
+    the same for everyone, stay cacheable."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    policy = response.headers.get("Cache-Control", "")
+    if "private" not in policy and "no-store" not in policy:
+        response.headers["Cache-Control"] = "private, no-store"

@@ -12,6 +12,7 @@ from elearn.auth.access import roles_required
 from elearn.extensions import db
 from elearn.models import AuditEvent, Person, Role
 from elearn.models.base import UTC
+from elearn.url_ids import clamp_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 PAGE_SIZE = 100
@@ -31,7 +32,6 @@ def audit_trail():
     action = request.args.get("action", "").strip()
     actor = request.args.get("actor", "").strip().lower()
     since, until = _day(request.args.get("from")), _day(request.args.get("to"), end=True)
-    page = max(request.args.get("page", 1, type=int), 1)
     query = select(AuditEvent, Person.name, Person.email).outerjoin(
         Person, Person.id == AuditEvent.actor_id)
     if action:
@@ -43,6 +43,8 @@ def audit_trail():
     if until:
         query = query.where(AuditEvent.at <= until)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = clamp_page(request.args.get("page", 1, type=int), pages)
     rows = db.session.execute(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(
@@ -51,6 +53,6 @@ def audit_trail():
                            subjects=subject_words(db.session, (e.subject for e, *_ in rows)),
                            action_words=action_words, detail_words=detail_words,
                            known_actions=ACTIONS,
-                           page=page, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+                           page=page, pages=pages,
                            args=request.args, page_url=lambda p: url_for(
                                "admin.audit_trail", **{**request.args.to_dict(), "page": p}))

@@ -75,6 +75,21 @@ def may_act_on_person(viewer, person) -> bool:
     return viewer.id != person.id and may_manage_school(viewer, person.school_id)
 
 
+def may_record_review(person) -> bool:
+    """A policy review changes every school's training, and its preview shows every school's
+    figures: the central team's HR and administrators only, never a school's own HR."""
+    return person.has_role(Role.ADMIN) or (person.has_role(Role.HR) and person.school.is_central)
+
+
+def may_mark_leaver(viewer, person) -> bool:
+    """HR within their scope may mark a leaver; taking away someone who holds the HR or
+    administrator role is an administrator's act (one HR officer cannot remove another, nor
+    the people who can undo it)."""
+    if not may_act_on_person(viewer, person):
+        return False
+    return not person.has_role(Role.HR, Role.ADMIN) or viewer.has_role(Role.ADMIN)
+
+
 def schools_to_study(person) -> set[int] | None:
     """Schools whose answers feed the anonymous statistics of understanding and questions
     this person may see: administrators, the whole Trust (None); everyone else, the schools

@@ -55,11 +55,17 @@ def _message(settings: LinkSettings, person: Person, purpose: str, link: str
             "changed.\n")
 
 
-def send_password_link(settings: LinkSettings, person: Person, purpose: str) -> None:
-    """Email the person an invitation or a reset link (after the change is committed)."""
+def password_link_message(settings: LinkSettings, person: Person, purpose: str
+                          ) -> tuple[str, str, str]:
+    """The address, subject and body of an invitation or reset email, ready to send later."""
     subject, body = _message(settings, person, purpose,
                              password_link(settings, person, purpose))
-    mail.send(settings.mail, person.email, subject, body)
+    return person.email, subject, body
+
+
+def send_password_link(settings: LinkSettings, person: Person, purpose: str) -> None:
+    """Email the person an invitation or a reset link (after the change is committed)."""
+    mail.send(settings.mail, *password_link_message(settings, person, purpose))
 
 
 def send_invitations(settings: LinkSettings, people: Iterable[Person]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,27 +24,34 @@ class ThrottledError(SignInError):
 
 
 SIGN_IN_FAILED = "The email address or password is not right. Check them and try again."
-THROTTLED = ("Too many failed sign-ins. For your security, wait an hour and try again, "
-             "or reset your password.")
 
 
-def authenticate(session: Session, email: str, password: str, address: str, now: datetime,
-                 limits: dict) -> Person:
-    """Return the person for these credentials or raise SignInError with one message for all."""
+THROTTLED = ("Too many failed sign-ins from here. For your security, wait a few minutes and "
+             "try again, or reset your password.")
+
+
+def throttled_message(wait: timedelta) -> str:
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))  # rounded up
+    return (f"Too many failed sign-ins from here. For your security, wait {minutes} "
+            f"minute{'s' if minutes != 1 else ''} and try again, or reset your password.")
+
+
+def authenticate(session: Session, email: str, password: str, origin: str, now: datetime,
+                 limits: throttle.Limits, settings: Mapping[str, Any]) -> Person:
+    """Return the person for these credentials or raise SignInError with one message for all.
+    `origin` is the address, or the browser when it signed in to this account before."""
     account = email.strip().lower()
-    if throttle.is_throttled(session, account, address, now,
-                             window=timedelta(minutes=limits["LOGIN_FAILURE_WINDOW_MINUTES"]),
-                             max_per_account=limits["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-                             max_per_address=limits["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
-        raise ThrottledError(THROTTLED)
+    retry = throttle.retry_at(session, account, origin, now, limits)
+    if retry is not None:
+        raise ThrottledError(throttled_message(retry - now))
     person = find_by_email(session, account)
     stored_hash = person.password_hash if person else None
     # End the transaction before the deliberately slow hash: on SQLite a POST's transaction
     # holds the database's write lock, and other learners must not queue behind argon2.
     session.commit()
     ok = verify_password(stored_hash, password)
-    if not ok or person is None or not person.active or not password_allowed(person, limits):
-        throttle.record_failure(session, account, address, now)
+    if not ok or person is None or not person.active or not password_allowed(person, settings):
+        throttle.record_failure(session, account, origin, now)
         raise SignInError(SIGN_IN_FAILED)
     if needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
@@ -51,7 +60,7 @@ def authenticate(session: Session, email: str, password: str, address: str, now:
     return person
 
 
-def password_allowed(person: Person, settings: dict) -> bool:
+def password_allowed(person: Person, settings: Mapping[str, Any]) -> bool:
     """With ELEARN_PASSWORD_SIGN_IN=admins, only administrators sign in with a password (so
     that they can still get in if the school's provider is down); everyone else uses SSO.
     A refused right password looks like a wrong one: it reveals nothing to a guesser."""
@@ -79,5 +88,6 @@ def set_password(session: Session, person: Person, password: str, token: str | N
         raise ValueError(problem)
     person.password_hash = hash_password(password)
     person.end_all_sessions()
+    throttle.clear_account(session, person.email)  # the owner proved themselves by email
     if token is not None:
         session.add(UsedToken(digest=token_digest(token)))

@@ -1,7 +1,17 @@
-"""Who is signed in: the person behind a session's token."""
+"""Who is signed in: the person behind a session's token, within the longest a session may
+last.
+
+The id Flask-Login keeps (in the session and in the remember-me cookie, both signed) is the
+person's session token stamped with the time of sign-in. The cookie's own expiry is only the
+browser's promise; the stamp makes 30 days (REMEMBER_COOKIE_DURATION) the server's rule: an
+older id is refused whatever the browser kept, remembered or not.
+"""
 
 from __future__ import annotations
 
+import time
+
+from flask import current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -16,7 +26,16 @@ _PERSON_BY_SESSION_TOKEN = (
 )
 
 
+# login_user() asks the person for this id: their token stamped with the time.
+login_manager.id_attribute = "stamped_session_id"
+
+
 @login_manager.user_loader
-def _load_person(session_token: str) -> Person | None:
+def _load_person(session_id: str) -> Person | None:
+    session_token, _, stamp = session_id.rpartition(".")
+    if not session_token or not stamp.isdigit():
+        return None  # an id from before sessions were stamped: sign in again
+    if time.time() - int(stamp) > current_app.config["REMEMBER_COOKIE_DURATION"]:
+        return None
     return db.session.scalars(
         _PERSON_BY_SESSION_TOKEN, {"session_token": session_token}).unique().one_or_none()

@@ -162,15 +162,11 @@ def person_for_email(session: Session, email: str) -> Person:
     return person
 
 
-def _window(limits: Mapping[str, Any]) -> timedelta:
-    return timedelta(minutes=limits["LOGIN_FAILURE_WINDOW_MINUTES"])
-
-
 def check_address(session: Session, address: str, now: datetime,
                   limits: Mapping[str, Any]) -> None:
     """Refuse an address that has failed too often, before anything else is looked at."""
-    failures = throttle.failures_since(session, now - _window(limits), address=address)
-    if failures >= limits["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+    if throttle.origin_retry_at(session, address, now,
+                                throttle.Limits.from_config(limits)) is not None:
         raise SsoRefused(Refusal.THROTTLED)
 
 
@@ -179,10 +175,10 @@ def sign_in(session: Session, actor: Actor, provider: Provider, claims: Mapping[
     """The person these verified ID token claims sign in, with the same throttling and audit
     entry as a password sign-in; SsoRefused (nothing recorded yet) otherwise."""
     email = verified_email(provider, claims, now)
-    if throttle.is_throttled(session, email, actor.address or "unknown", now,
-                             window=_window(limits),
-                             max_per_account=limits["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-                             max_per_address=limits["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
+    # The same rule as a password sign-in from this address (elearn.auth.throttle): wrong
+    # passwords tried elsewhere never stop the owner.
+    if throttle.retry_at(session, email, actor.address or "unknown", now,
+                         throttle.Limits.from_config(limits)) is not None:
         raise SsoRefused(Refusal.THROTTLED, email)
     person = person_for_email(session, email)
     throttle.clear_account(session, email)

@@ -1,8 +1,20 @@
-"""Login throttling per account and per address, counted in the database."""
+"""Sign-in throttling that slows a guesser without shutting the owner out.
+
+Failures are counted in the database (they survive restarts and span servers) per
+account-and-origin pair and per origin. An origin is the network address, or, for a browser
+that has signed in to this account before, that browser (a signed device cookie, see
+elearn.auth.devices). Beyond a few free failures each further attempt from that origin waits
+a delay that doubles with every failure, up to a cap. Nothing is counted per account alone:
+a guesser elsewhere can never lock the owner out, and a school's shared address under attack
+does not stop the people behind it who signed in from their browsers before.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -10,29 +22,76 @@ from sqlalchemy.orm import Session
 from elearn.models import LoginFailure
 
 
-def failures_since(session: Session, since: datetime, *, account: str | None = None,
-                   address: str | None = None) -> int:
-    query = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
-    if account is not None:
-        query = query.where(LoginFailure.account == account)
-    if address is not None:
-        query = query.where(LoginFailure.address == address)
-    return session.scalar(query) or 0
+@dataclass(frozen=True)
+class Limits:
+    window: timedelta  # failures older than this are forgotten
+    free_per_pair: int  # failures for one account from one origin before any wait
+    free_per_origin: int  # failures from one origin, whatever the accounts, before any wait
+    pair_first: timedelta = timedelta(minutes=1)
+    pair_longest: timedelta = timedelta(hours=1)
+    origin_first: timedelta = timedelta(minutes=1)
+    origin_longest: timedelta = timedelta(minutes=15)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Limits:
+        return cls(timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]),
+                   config["LOGIN_FREE_FAILURES_PER_PAIR"],
+                   config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
 
 
-def is_throttled(session: Session, account: str, address: str, now: datetime, *,
-                 window: timedelta, max_per_account: int, max_per_address: int) -> bool:
-    since = now - window
-    return (failures_since(session, since, account=account) >= max_per_account
-            or failures_since(session, since, address=address) >= max_per_address)
+def wait_after(failures: int, *, free: int, first: timedelta, longest: timedelta) -> timedelta:
+    """The wait after the latest of `failures`: none for the first `free`, then `first`,
+    doubling with each further failure, never more than `longest`."""
+    if failures <= free:
+        return timedelta(0)
+    return min(first * 2 ** min(failures - free - 1, 30), longest)
 
 
-def record_failure(session: Session, account: str, address: str, now: datetime) -> None:
-    session.add(LoginFailure(account=account, address=address, at=now))
+def _count_and_latest(session: Session, since: datetime, **where: str
+                      ) -> tuple[int, datetime | None]:
+    query = select(func.count(), func.max(LoginFailure.at)).where(LoginFailure.at >= since)
+    for column, value in where.items():
+        query = query.where(getattr(LoginFailure, column) == value)
+    count, latest = session.execute(query).one()
+    return count or 0, latest
+
+
+def _origin_wait_ends(session: Session, origin: str, since: datetime, limits: Limits
+                      ) -> datetime | None:
+    anyone, latest = _count_and_latest(session, since, address=origin)
+    return None if latest is None else latest + wait_after(
+        anyone, free=limits.free_per_origin, first=limits.origin_first,
+        longest=limits.origin_longest)
+
+
+def origin_retry_at(session: Session, origin: str, now: datetime, limits: Limits
+                    ) -> datetime | None:
+    """When anything may next be tried from this origin; None if it may be now."""
+    ends = _origin_wait_ends(session, origin, now - limits.window, limits)
+    return ends if ends is not None and ends > now else None
+
+
+def retry_at(session: Session, account: str, origin: str, now: datetime,
+             limits: Limits) -> datetime | None:
+    """When this account may next be tried from this origin; None if it may be now."""
+    since = now - limits.window
+    pair, pair_latest = _count_and_latest(session, since, account=account, address=origin)
+    waits = [now, _origin_wait_ends(session, origin, since, limits) or now]
+    if pair_latest is not None:
+        waits.append(pair_latest + wait_after(pair, free=limits.free_per_pair,
+                                              first=limits.pair_first,
+                                              longest=limits.pair_longest))
+    latest = max(waits)
+    return latest if latest > now else None
+
+
+def record_failure(session: Session, account: str, origin: str, now: datetime) -> None:
+    session.add(LoginFailure(account=account, address=origin[:64], at=now))
 
 
 def clear_account(session: Session, account: str) -> None:
-    """A successful sign-in forgives that account's earlier failures."""
+    """A successful sign-in, a completed reset or an accepted invitation proves the owner:
+    the account's earlier failures, from every origin, are forgiven."""
     session.execute(delete(LoginFailure).where(LoginFailure.account == account))
 
 

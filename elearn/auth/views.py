@@ -6,8 +6,10 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,22 +18,22 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from elearn.auth import services
+from elearn.auth import devices, reset_requests, services
 from elearn.auth.forms import ResetRequestForm, SetPasswordForm, SignInForm
-from elearn.auth.invitations import LinkSettings, send_password_link
 from elearn.auth.sso import providers
+from elearn.auth.throttle import Limits
 from elearn.auth.tokens import INVITE, RESET, TokenError
 from elearn.current import audit
 from elearn.extensions import db
 from elearn.models import Person, utcnow
-from elearn.people.rules import find_by_email
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no protocol-relative '//' tricks."""
-    if not target:
+    """Only a path on this site: no scheme, no host, no protocol-relative '//' tricks, and no
+    control characters (a line break in a Location header would split the response)."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return None
     target = target.strip().replace("\\", "/")
     parts = urlsplit(target)
@@ -52,15 +54,18 @@ def sign_in():
     error = None
     status = 200
     if form.validate_on_submit():
+        account = form.email.data.strip().lower()
         try:
-            person = services.authenticate(db.session, form.email.data, form.password.data,
-                                           _address(), utcnow(), current_app.config)
+            person = services.authenticate(db.session, account, form.password.data,
+                                           devices.origin(account, _address()), utcnow(),
+                                           Limits.from_config(current_app.config),
+                                           current_app.config)
         except services.ThrottledError as exc:
-            audit("sign-in-throttled", f"account:{form.email.data.strip().lower()[:180]}")
+            audit("sign-in-throttled", f"account:{account[:180]}")
             db.session.commit()
             error, status = str(exc), 429
         except services.SignInError as exc:
-            audit("sign-in-failed", f"account:{form.email.data.strip().lower()[:180]}")
+            audit("sign-in-failed", f"account:{account[:180]}")
             db.session.commit()  # the failure is counted even though sign-in failed
             error, status = str(exc), 200
         else:
@@ -71,7 +76,9 @@ def sign_in():
             # SESSION_IDLE_MINUTES without a request, not at a fixed time after sign-in.
             session.permanent = True
             login_user(person, remember=form.remember.data)
-            return redirect(safe_next(form.next.data) or url_for("learner.home"))
+            response = redirect(safe_next(form.next.data) or url_for("learner.home"))
+            devices.remember_device(response, account)
+            return response
     elif request.method == "POST":
         status = 200
     return render_template("auth/sign_in.html", form=form, error=error,
@@ -128,11 +135,19 @@ def accept_invitation(token: str):
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        person = find_by_email(db.session, form.email.data)
-        if person is not None and person.active:
-            send_password_link(LinkSettings.from_config(current_app.config), person, RESET)
-        # The same answer whether or not the address is known: nothing to probe.
-        return render_template("auth/reset_sent.html", email=form.email.data)
+        try:
+            send = reset_requests.request_reset(db.session, form.email.data, _address(),
+                                                utcnow(), current_app.config)
+        except reset_requests.TooManyRequests:
+            db.session.commit()
+            abort(429)
+        db.session.commit()
+        # The same answer whether or not the address is known: nothing to probe. The email
+        # goes once the answer has been sent, so its cost is not in the answer's time.
+        response = make_response(render_template("auth/reset_sent.html", email=form.email.data))
+        if send is not None:
+            response.call_on_close(send)
+        return response
     return render_template("auth/reset_request.html", form=form)
 
 

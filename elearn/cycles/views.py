@@ -24,7 +24,12 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from elearn.audit import Actor
-from elearn.auth.access import may_manage_school, roles_required, schools_to_manage
+from elearn.auth.access import (
+    may_manage_school,
+    may_record_review,
+    roles_required,
+    schools_to_manage,
+)
 from elearn.certification import codes
 from elearn.certification.services import (
     CertificateError,
@@ -85,7 +90,7 @@ def _cycle_page(review_form: ReviewForm | None = None, revoke_form: RevokeForm |
         schools=schools, review_form=review_form or _review_form(),
         revoke_form=revoke_form or RevokeForm(),
         policy=policy_in_force(trust_content, cycle), versions=trust_content.versions,
-        can_record=current_user.has_role(Role.HR, Role.ADMIN)), status
+        can_record=may_record_review(current_user)), status
 
 
 @bp.get("/cycle")
@@ -98,7 +103,9 @@ def cycle_page():
 @roles_required(Role.HR, Role.ADMIN)
 def record():
     """Check the review, show what it would make due in each school, and record it only
-    when the same details come back with `confirm`."""
+    when the same details come back with `confirm`. Trust-wide: the central team only."""
+    if not may_record_review(current_user):
+        abort(404)
     form = _review_form(request.form)
     if not form.validate_on_submit():
         return _cycle_page(review_form=form, status=422)

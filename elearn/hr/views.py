@@ -26,8 +26,8 @@ from sqlalchemy import select
 
 from elearn.audit import Actor
 from elearn.auth.access import (
-    may_act_on_person,
     may_manage_school,
+    may_mark_leaver,
     may_see_school,
     roles_required,
     schools_to_see,
@@ -199,8 +199,8 @@ def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
     cycle = current_cycle(db.session)
     found = completion(db.session, content(), cycle, date.today(), None, {person.id}) \
         if cycle is not None else []
-    may_mark_leaver = current_user.has_role(Role.HR) and person.erased_at is None \
-        and may_act_on_person(current_user, person)
+    can_mark_leaver = current_user.has_role(Role.HR) and person.erased_at is None \
+        and may_mark_leaver(current_user, person)
     return render_template(
         "hr/person.html", person=person, cycle=cycle, row=found[0] if found else None,
         carried=carried_over(db.session, person.id, cycle.id) if cycle else {},
@@ -209,7 +209,7 @@ def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
         held=held_tracks(db.session, person.id, cycle.id) if cycle else {},
         name_problem=name_problem(person), issue_form=ActionForm(),
         kind_labels=reminder_rules.KIND_LABELS, remind_form=RemindForm(),
-        role_labels=ROLE_LABELS, leaver_form=leaver_form if may_mark_leaver else None,
+        role_labels=ROLE_LABELS, leaver_form=leaver_form if can_mark_leaver else None,
         retention_days=current_app.config["RETENTION_DAYS"], **_person_history(person)
     ), status
 
@@ -246,13 +246,13 @@ def issue_certificates(person_id: int):
 @roles_required(Role.HR)
 def mark_leaver(person_id: int):
     person = db.session.get(Person, person_id)
-    if person is None or not may_act_on_person(current_user, person):
+    if person is None or not may_mark_leaver(current_user, person):
         abort(404)
     form = LeaverForm()
     if not form.validate_on_submit():
         return _person_page(person, form, 422)  # the errors beside their fields
     try:
-        leavers.mark_leaver(person, form.left_on.data)
+        leavers.mark_leaver(db.session, person, form.left_on.data)
     except leavers.PrivacyError as exc:
         db.session.rollback()
         form.left_on.errors = [str(exc)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -89,6 +90,11 @@ class Person(UserMixin, Base):
     # Flask-Login
     def get_id(self) -> str:
         return self.session_token
+
+    def stamped_session_id(self) -> str:
+        """The id a sign-in now keeps: the token and the time (elearn.auth.sessions refuses
+        it once the longest session has passed)."""
+        return f"{self.session_token}.{int(time.time())}"
 
     @property
     def is_active(self) -> bool:

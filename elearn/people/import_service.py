@@ -52,6 +52,7 @@ def apply_import(session: Session, plan: ImportPlan) -> list[Person]:
     for change in plan.changes:
         person, row = people[change.person_id], change.row
         person.active = True
+        person.left_on = None  # back again: no leaving date may outlive the return
         person.name = row.name
         person.school_id = row.school_id
         person.set_roles(set(row.roles) | (person.roles - IMPORTABLE_ROLES))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -56,11 +57,27 @@ def find_by_email(session: Session, email: str) -> Person | None:
     return session.scalar(select(Person).where(Person.email == email.strip().lower()))
 
 
+# Bidirectional embedding, override and isolate controls: they make the text after them
+# display in another order (a name that reads as something else on HR's pages).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def refuse_control_characters(text: str, what: str) -> None:
+    """Control characters are not part of anybody's name: NUL and the like are written raw
+    into CSV and spreadsheet files, and bidi controls disguise what a page shows."""
+    found = [c for c in text if unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS]
+    if found:
+        codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
+        raise PersonError(f"{what} contains a control character ({codes}), which is not "
+                          "allowed. Retype it without copying from another document.")
+
+
 def clean_name(raw: str) -> str:
     """A person's name with spaces tidied, or PersonError."""
     name = " ".join(raw.split())
     if not name:
         raise PersonError("A name is required.")
+    refuse_control_characters(name, "The name")
     if len(name) > 200:
         raise PersonError("A name may be at most 200 characters.")
     return name
@@ -68,6 +85,8 @@ def clean_name(raw: str) -> str:
 
 def clean_job_title(raw: str | None) -> str | None:
     job_title = " ".join((raw or "").split()) or None
+    if job_title is not None:
+        refuse_control_characters(job_title, "The job title")
     if job_title is not None and len(job_title) > 200:
         raise PersonError("A job title may be at most 200 characters.")
     return job_title

@@ -47,6 +47,13 @@ def split_roles(raw: str) -> list[str]:
     return [part for part in re.split(r"[;,]", raw) if part.strip()]
 
 
+# The most people one file may hold: the whole Trust several times over, and a preview that
+# stays well within the server's 30 seconds. A larger file is refused before any row is
+# checked, so nothing is half-done.
+MAX_ROWS = 20_000
+TOO_MANY_ROWS = (f"The file lists more than {MAX_ROWS:,} people; an import takes at most "
+                 f"{MAX_ROWS:,} people. Split the file by school and import each part.")
+
 SEMICOLON_FILE = ("This file uses semicolons between columns; save it as CSV with commas "
                   "(in Excel: CSV UTF-8).")
 
@@ -98,6 +105,8 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], bool, list[R
                                           f"{len(keys)} columns (a comma inside a value "
                                           "needs quotes)."))
             continue
+        if len(rows) == MAX_ROWS:
+            return [], "job_title" in keys, [RowError(None, TOO_MANY_ROWS)]
         record = {k: (values[i].strip() if i < len(values) else "")
                   for i, k in enumerate(keys) if k in COLUMNS}
         rows.append((start, record))

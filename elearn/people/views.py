@@ -39,7 +39,8 @@ def _upload(upload_id: int) -> StaffImport:
 
 def _read_upload(form: ImportForm) -> tuple[str | None, list[RowError]]:
     """The uploaded file's text, or why it cannot be read."""
-    data = form.file.data.read(staff_import.MAX_BYTES + 1)
+    with form.file.data.stream as upload:  # a large upload is a temporary file: closed now
+        data = upload.read(staff_import.MAX_BYTES + 1)
     try:
         if len(data) > staff_import.MAX_BYTES:
             raise PersonError("The file is larger than 10 MB. Split it by school.")

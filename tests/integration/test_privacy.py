@@ -113,3 +113,31 @@ def test_purge_erases_details_after_retention_but_keeps_figures_and_verification
     page = app.test_client().get("/verify/ACDEFGHJKMNP").get_data(as_text=True)
     assert "Holder details removed" in page and "Lee" not in page
     assert db.session.query(AuditEvent).filter_by(action="leaver-erased").count() == 1
+
+
+def test_reimporting_a_leaver_clears_their_leaving_date_and_the_purge_spares_them(
+        db, make_person, schools):
+    from elearn.people.import_service import apply_import
+    from elearn.people.leavers import due_for_erasure
+    from elearn.people.staff_import import plan_import
+
+    back = make_person(Role.STAFF, name="Bo Back", email="bo.back@example.org")
+    back.active, back.left_on = False, date.today() - timedelta(days=400)
+    db.session.commit()
+    plan = plan_import(db.session, "name,email,school,roles\nBo Back,bo.back@example.org,"
+                                   "School A,staff\n", None, False)
+    apply_import(db.session, plan)
+    db.session.commit()
+    person = db.session.get(Person, back.id)
+    assert person.active and person.left_on is None
+    assert due_for_erasure(db.session, date.today(), 365) == []
+
+
+def test_the_purge_never_erases_an_active_person_whatever_their_leaving_date(db,
+                                                                              make_person):
+    from elearn.people.leavers import due_for_erasure
+
+    stale = make_person(Role.STAFF, name="Still Here")
+    stale.left_on = date.today() - timedelta(days=400)  # active, with an old leaving date
+    db.session.commit()
+    assert due_for_erasure(db.session, date.today(), 365) == []

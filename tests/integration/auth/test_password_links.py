@@ -90,3 +90,37 @@ def test_reset_request_answers_the_same_for_unknown_addresses(client, make_perso
     assert known.status_code == unknown.status_code == 200
     assert "Check your email" in known.get_data(as_text=True)
     assert "Check your email" in unknown.get_data(as_text=True)
+
+
+def _ask_reset(client, email, address="192.0.2.1"):
+    page = client.get("/reset-password", environ_base={"REMOTE_ADDR": address})
+    return client.post("/reset-password", data={"email": email, "csrf_token": csrf_token(page)},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_reset_requests_from_one_address_are_limited(app, client):
+    limit = app.config.get("RESET_REQUESTS_PER_ADDRESS", 10)
+    for n in range(limit):
+        assert _ask_reset(client, f"someone{n}@example.org").status_code == 200
+    refused = _ask_reset(client, "one.more@example.org")
+    assert refused.status_code == 429
+    assert _ask_reset(client, "one.more@example.org", "192.0.2.2").status_code == 200
+
+
+def test_reset_emails_to_one_account_are_limited_whoever_asks(app, make_person, mail_server):
+    person = make_person(Role.STAFF)
+    for n in range(6):
+        response = _ask_reset(app.test_client(), person.email, f"192.0.2.{n + 1}")
+        assert response.status_code == 200 and "Check your email" in response.get_data(
+            as_text=True)
+        response.close()
+    assert len(mail_server.to(person.email)) == app.config.get("RESET_EMAILS_PER_ACCOUNT", 3) < 6
+
+
+def test_the_reset_email_is_sent_after_the_answer_so_known_and_unknown_cost_the_same(
+        app, make_person, mail_server):
+    person = make_person(Role.STAFF)
+    response = _ask_reset(app.test_client(), person.email)
+    assert response.status_code == 200 and mail_server.to(person.email) == []
+    response.close()  # the server has sent the whole answer
+    assert len(mail_server.to(person.email)) == 1

@@ -24,10 +24,10 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, make_pers
     assert client.get("/").status_code == 302  # still signed out
 
 
-def test_account_is_throttled_after_too_many_failures_even_with_the_right_password(
+def test_an_account_is_throttled_from_the_guessing_address_even_with_the_right_password(
         app, client, make_person, db):
     person = make_person(Role.STAFF)
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+    for _ in range(app.config["LOGIN_FREE_FAILURES_PER_PAIR"] + 1):
         sign_in(client, person.email, "wrong password here")
     response = sign_in(client, person.email, PASSWORD)
     assert response.status_code == 429
@@ -37,7 +37,7 @@ def test_account_is_throttled_after_too_many_failures_even_with_the_right_passwo
 def test_address_is_throttled_across_accounts(app, client, make_person):
     app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
     person = make_person(Role.STAFF)
-    for n in range(3):
+    for n in range(4):  # three free, then a wait
         sign_in(client, f"guess{n}@example.org", "wrong password here")
     assert sign_in(client, person.email, PASSWORD).status_code == 429
 
@@ -136,3 +136,34 @@ def test_session_ends_after_the_idle_time_but_not_while_in_use(app, client, make
     assert client.get("/").status_code == 200
     monkeypatch.setattr(time, "time", lambda: real_time() + 3 * idle + 60)
     assert client.get("/").status_code == 302
+
+
+def _remembered_client(app, client, make_person):
+    """A browser left with only the remember-me cookie (the session cookie is gone)."""
+    person = make_person(Role.STAFF)
+    sign_in(client, person.email, remember="y")
+    name = app.config["REMEMBER_COOKIE_NAME"]
+    value = client.get_cookie(name).value
+    browser = app.test_client()
+    browser.set_cookie(name, value)  # kept by the browser whatever expiry it was given
+    return browser
+
+
+def test_remember_me_restores_a_session_within_30_days(app, client, make_person, monkeypatch):
+    import time
+
+    browser = _remembered_client(app, client, make_person)
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 29 * 24 * 3600)
+    assert browser.get("/").status_code == 200
+
+
+def test_remember_me_is_refused_by_the_server_after_30_days(app, client, make_person,
+                                                             monkeypatch):
+    import time
+
+    browser = _remembered_client(app, client, make_person)
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 31 * 24 * 3600)
+    response = browser.get("/")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]

@@ -378,3 +378,35 @@ def test_the_command_line_import_writes_the_audit_events_the_web_import_writes(
 
     assert [action for action, _, _ in web] == ["staff-imported", "person-changed"]
     assert cli == web
+
+
+def test_a_file_with_more_rows_than_the_limit_is_refused_quickly_and_nothing_is_kept(
+        hr, db, schools):
+    import time
+
+    # Short rows: the count is refused before any row is checked. (Under 500 kB, which the
+    # test client would spool to a file it never closes.)
+    rows = "x,y,z,w,\n" * 20_001
+    started = time.monotonic()
+    response = _upload(hr, "name,email,school,roles,job_title\n" + rows)
+    assert time.monotonic() - started < 5
+    assert response.status_code == 422
+    assert "at most 20,000 people" in page_text(response)
+    assert db.session.query(StaffImport).count() == 0
+    assert db.session.query(Person).count() == 1  # only the HR officer
+
+
+def test_a_name_with_a_bidi_override_is_refused_with_a_clear_message(hr, db, schools):
+    response = _upload(hr, "name,email,school,roles\nEvil\u202eNames,e@example.org,School A,"
+                           "staff\n")
+    assert response.status_code == 422
+    assert "control character" in page_text(response)
+    assert db.session.query(Person).filter_by(email="e@example.org").count() == 0
+
+
+def test_names_already_stored_are_shown_isolated_from_the_text_around_them(
+        hr, db, make_person, cycle):
+    odd = make_person(Role.STAFF, name="Old\u202eRecord")
+    for path in ("/hr/people", f"/hr/people/{odd.id}"):
+        assert re.search(r"<bdi>(<a [^>]*>)?Old\u202eRecord(</a>)?</bdi>",
+                         hr.get(path).get_data(as_text=True)), path

@@ -46,3 +46,40 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, make_person):
     cookie = next(c for c in response.headers.getlist("Set-Cookie")
                   if c.startswith("elearn_session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def _no_store(response) -> bool:
+    return "no-store" in response.headers.get("Cache-Control", "")
+
+
+def test_pages_with_personal_or_hr_data_are_never_stored_by_a_browser_or_proxy(
+        app, make_person, cycle):
+    hr_person = make_person(Role.HR, Role.STAFF, school="central")
+    client = app.test_client()
+    sign_in(client, hr_person.email)
+    for path in ("/", "/my-data", "/hr/", "/hr/people", f"/hr/people/{hr_person.id}",
+                 "/hr/cycle", "/policy"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert _no_store(response), path
+    static = client.get("/static/app.css")
+    assert not _no_store(static)  # the same for everyone: may be cached
+    static.close()
+
+
+def test_a_schools_certificate_zip_is_never_stored(app, db, make_person, cycle):
+    from datetime import date
+
+    from elearn.models import Certificate
+
+    holder = make_person(Role.STAFF, school="a")
+    db.session.add(Certificate(code="ACDEFGHJKMNP", person_id=holder.id, cycle_id=cycle.id,
+                               track_id="staff", holder_name=holder.name, school_name="School A",
+                               track_title="Staff track", policy_title="P", policy_version="v1",
+                               completed_on=date.today(), valid_until=cycle.review_date,
+                               template_version="t", sha256="0" * 64, pdf=b"%PDF-1.7"))
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, make_person(Role.HR, school="central").email)
+    response = client.get(f"/hr/schools/{holder.school_id}/certificates.zip")
+    assert response.mimetype == "application/zip" and _no_store(response)
