@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import SIGNING_PASSWORD, signing_identity
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
@@ -16,6 +16,7 @@ from elearn.certification.render import CertificateContext, CertificateRenderer
 from elearn.certification.signing import (
     CertificateSigner,
     SigningIdentityError,
+    _run,
     make_development_identity,
 )
 
@@ -50,8 +51,10 @@ def signed(renderer):
 def test_pyhankos_validator_finds_the_signature_intact_and_covering_the_whole_file(
         signer, signed):
     [embedded] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
-    status = validate_pdf_signature(embedded, ValidationContext(
-        trust_roots=[signer.certificate], allow_fetching=False))
+    # pyHanko's own validator, run as the app runs pyHanko's coroutines: the browser tests'
+    # event loop may be running in this thread when the whole suite runs at once.
+    context = ValidationContext(trust_roots=[signer.certificate], allow_fetching=False)
+    status = _run(lambda: async_validate_pdf_signature(embedded, context))
     assert status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     assert status.signing_cert.subject == signer.certificate.subject
