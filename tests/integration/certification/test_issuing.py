@@ -159,10 +159,14 @@ def test_two_repairs_racing_store_one_certificate(app, db, cycle, make_person, r
     the_renderer.render = _fail_render
     client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": token})
     both_rendering = threading.Barrier(2, timeout=WAIT)
+    # WeasyPrint and Pango are not thread-safe with a shared font configuration (two renders
+    # at once crashed the process in CI): the renders take turns; the race is in storing.
+    one_render_at_a_time = threading.Lock()
 
     def render_together(context):
         both_rendering.wait()  # each has found the completion without a certificate
-        return original(context)
+        with one_render_at_a_time:
+            return original(context)
 
     the_renderer.render = render_together
     db.session.commit()
