@@ -19,6 +19,7 @@ import qrcode.constants
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from PIL import Image
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
@@ -111,6 +112,7 @@ class CertificateRenderer:
         self.stylesheet = CSS(filename=str(self.design_dir / "theme.css"),
                               font_config=self.fonts, url_fetcher=self.fetch)
         self.version = self._design_version()
+        self.design_images: dict[str, object] = {}
 
     def _design_version(self) -> str:
         digest = hashlib.sha256()
@@ -145,13 +147,24 @@ class CertificateRenderer:
         return self.signer.sign(pdf, reason=signature_reason(context))
 
     def render_unsigned(self, context: CertificateContext) -> bytes:
-        html = self.template.render(**asdict(context), signature_image=self.signature_image,
-                                    qr_data_uri=qr_data_uri(context.verify_url))
-        document = HTML(string=html, base_url=str(self.design_dir) + "/",
-                        url_fetcher=self.fetch).render(stylesheets=[self.stylesheet],
-                                                       font_config=self.fonts)
         out = io.BytesIO()
         # Tagged: a screen reader reads the certificate in order, with the images' alt text
         # (measured: no dearer to render than untagged).
-        document.write_pdf(out, pdf_variant=PDF_VARIANT, pdf_tags=True)
+        self.lay_out(context).write_pdf(out, pdf_variant=PDF_VARIANT, pdf_tags=True)
         return out.getvalue()
+
+    def lay_out(self, context: CertificateContext) -> Document:
+        """The certificate laid out on its page, before it is written as a PDF."""
+        html = self.template.render(**asdict(context), signature_image=self.signature_image,
+                                    qr_data_uri=qr_data_uri(context.verify_url))
+        # The design folder's pictures (the logo, a signature) are the same on every
+        # certificate: read and parsed once, then handed to each render in WeasyPrint's
+        # image cache. The QR code, a data: URI different on each, is never kept.
+        images = dict(self.design_images)
+        document = HTML(string=html, base_url=str(self.design_dir) + "/",
+                        url_fetcher=self.fetch).render(stylesheets=[self.stylesheet],
+                                                       font_config=self.fonts, cache=images)
+        if not self.design_images:
+            self.design_images = {url: image for url, image in images.items()
+                                  if url.startswith("file:") and image is not None}
+        return document

@@ -15,11 +15,12 @@ import hashlib
 import io
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -127,6 +128,64 @@ class _KeptAttribute(CMSAttributeProvider):
         return await self.provider.build_attr_value(dry_run)
 
 
+# The signed attributes a PAdES signature without a timestamp carries: none of them changes
+# from one document to the next except the message digest (no signing time: PAdES puts it
+# in the signature dictionary).
+_CONSTANT_ATTRIBUTES = {"content_type", "signing_certificate_v2", "cms_algorithm_protection"}
+
+
+@dataclass(frozen=True)
+class _CmsTemplate:
+    """A CMS signature made by pyHanko, as bytes with two holes: the message digest in the
+    signed attributes, and the signature value."""
+
+    key: tuple               # what the signed attributes were made from, besides the digest
+    attributes: bytes        # the signed attributes as signed (a DER SET)
+    digest_at: int           # where the message digest sits in them
+    digest_length: int
+    whole: bytes             # the whole CMS ContentInfo
+    attributes_at: int       # where the signed attributes sit in it ([0] IMPLICIT)
+    signature_at: int
+    signature_length: int
+
+    @classmethod
+    def of(cls, content_info: cms.ContentInfo, digest: bytes, key: tuple
+           ) -> _CmsTemplate | None:
+        """The template of a signature pyHanko made, or None where one would not be sound."""
+        signer_info = content_info["content"]["signer_infos"][0]
+        attributes = signer_info["signed_attrs"]
+        kinds = {a["type"].native for a in attributes}
+        if kinds - _CONSTANT_ATTRIBUTES != {"message_digest"} \
+                or content_info["content"]["signer_infos"][0]["unsigned_attrs"].native:
+            return None
+        signed = attributes.untag().dump(force=True) if attributes.tag != 17 else \
+            attributes.dump()
+        whole = content_info.dump()
+        as_embedded = b"\xa0" + signed[1:]
+        signature = signer_info["signature"].native
+        if signed[:1] != b"1" or signed.count(digest) != 1 or \
+                whole.count(as_embedded) != 1 or whole.count(signature) != 1:
+            return None
+        return cls(key, signed, signed.index(digest),
+                   len(digest), whole, whole.index(as_embedded), whole.index(signature),
+                   len(signature))
+
+    def signed_attributes(self, digest: bytes) -> bytes:
+        """The signed attributes for a document with this digest, as they are signed."""
+        at = self.digest_at
+        return self.attributes[:at] + digest + self.attributes[at + self.digest_length:]
+
+    def content_info(self, attributes: bytes, signature: bytes) -> cms.ContentInfo | None:
+        """The CMS signature with these attributes and signature value; None when the
+        signature's length differs from the template's (ECDSA's varies)."""
+        if len(signature) != self.signature_length:
+            return None
+        whole, a, s = self.whole, self.attributes_at, self.signature_at
+        made = (whole[:a] + b"\xa0" + attributes[1:] + whole[a + len(attributes):s]
+                + signature + whole[s + len(signature):])
+        return cms.ContentInfo.load(made)
+
+
 class _KeyKeptSigner(signers.SimpleSigner):
     """pyHanko's SimpleSigner decodes the private key again for every signature, and
     cryptography checks an RSA key when decoding it (about 30 ms, twice a certificate).
@@ -153,6 +212,36 @@ class _KeyKeptSigner(signers.SimpleSigner):
                 yield kept
             else:
                 yield provider
+
+    async def async_sign(self, data_digest: bytes, digest_algorithm: str, dry_run=False,
+                         use_pades=False, timestamper=None, signed_attr_settings=None,
+                         is_pdf_sig=True, encap_content_info=None) -> cms.ContentInfo:
+        # Building the CMS structure with asn1crypto was most of the signing time, and
+        # between two certificates it differs only in the document's digest and the
+        # signature value. The first signature is built by pyHanko and kept as a
+        # template; later ones put the new digest into the signed attributes, sign them,
+        # and put the new signature into the template. The template is used only where
+        # that is provably all that changes (see _CmsTemplate.of).
+        plain = not dry_run and timestamper is None and encap_content_info is None
+        # What decides the signed attributes, besides the digest. PAdES ignores the
+        # signing time it is given (the time goes in the signature dictionary).
+        settings = signed_attr_settings
+        if use_pades and settings is not None:
+            settings = replace(settings, signing_time=None)
+        key = (digest_algorithm, use_pades, is_pdf_sig, settings, len(data_digest))
+        template = self.__dict__.get("_cms_template") if plain else None
+        if template is not None and template.key == key:
+            signed = template.signed_attributes(data_digest)
+            made = template.content_info(signed, self.sign_raw(signed, digest_algorithm))
+            if made is not None:
+                return made
+        content_info = await super().async_sign(
+            data_digest, digest_algorithm, dry_run=dry_run, use_pades=use_pades,
+            timestamper=timestamper, signed_attr_settings=signed_attr_settings,
+            is_pdf_sig=is_pdf_sig, encap_content_info=encap_content_info)
+        if plain and template is None:
+            self._cms_template = _CmsTemplate.of(content_info, data_digest, key)
+        return content_info
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         key = self.kept_key

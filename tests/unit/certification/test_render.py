@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from weasyprint.formatting_structure.boxes import InlineBox
 
 from elearn.certification.render import AssetRefused, CertificateContext, CertificateRenderer
 
@@ -137,3 +138,32 @@ def _alt_texts(root) -> bytes:
 
     walk(root["/StructTreeRoot"])
     return " | ".join(found).encode()
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _name_rule_and_text(renderer, name: str) -> list[tuple[float, float, float]]:
+    """For each line of the name: the width of its rule (the name's bottom border), of its
+    text, and of the padding beside it on that line, in CSS pixels."""
+    page = renderer.lay_out(dataclasses.replace(CONTEXT, holder_name=name)).pages[0]
+    return [(box.border_width(), sum(t.width for t in _boxes(box) if hasattr(t, "text")),
+             box.padding_left + box.padding_right)
+            for box in _boxes(page._page_box)
+            if isinstance(box, InlineBox) and "name__text" in box.element.get("class", "")]
+
+
+@pytest.mark.parametrize("name", ["Ava Evans", "Alexandra Catherine Montgomery-Fitzwilliam",
+                                  "Wolfeschlegelsteinhausenbergerdorff " * 4])
+def test_the_rule_under_the_name_is_as_wide_as_the_name(renderer, name):
+    lines = _name_rule_and_text(renderer, name)
+    assert lines, "the name's text box was not found"
+    for rule, text, padding in lines:
+        # 4 mm either side of the name; a wrapped name has it at its two ends only.
+        assert padding <= 2 * 4 * 96 / 25.4 + 0.01
+        assert rule == pytest.approx(text + padding, abs=1)
+    # The frame's text column is 251 mm: no line of the name (or its rule) goes past it.
+    assert max(rule for rule, _, _ in lines) <= 251 * 96 / 25.4

@@ -1,5 +1,6 @@
 """Signing certificates with the Trust's identity (PAdES), read back with pyHanko and pypdf."""
 
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -121,3 +122,45 @@ def test_a_wrong_password_says_so(tmp_path):
 def test_a_missing_identity_file_says_which(tmp_path):
     with pytest.raises(SigningIdentityError, match="missing.p12"):
         CertificateSigner(tmp_path / "missing.p12", "pw")
+
+
+def _pyhanko_status(signer, pdf):
+    [embedded] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    context = ValidationContext(trust_roots=[signer.certificate], allow_fetching=False)
+    return _run(lambda: async_validate_pdf_signature(embedded, context))
+
+
+def test_signatures_made_from_the_kept_cms_template_are_valid_each_for_its_own_file():
+    signer = CertificateSigner(signing_identity(), SIGNING_PASSWORD)
+    renderer = CertificateRenderer(DESIGN, signer)
+    files = [renderer.render(dataclasses.replace(CONTEXT, holder_name=name))
+             for name in ("Amelia Patel", "Zofia Nowak", "Rhys ap Gwilym")]
+    # The first was built by pyHanko and kept as the template; the others were made from it.
+    assert signer.signer._cms_template is not None
+    for pdf in files:
+        status = _pyhanko_status(signer, pdf)
+        assert status.intact and status.valid and status.trusted
+        assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # A signature from the template belongs to its own file only.
+    second, third = files[1], files[2]
+    start = third.index(b"/Contents <") + len(b"/Contents <")
+    swapped = third[:start] + second[start:start + 2 * signer.bytes_reserved] + \
+        third[start + 2 * signer.bytes_reserved:]
+    assert not signer.check(swapped).valid
+
+
+def test_no_template_is_kept_from_a_signature_whose_attributes_change_with_time():
+    from datetime import UTC, datetime
+
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    from elearn.certification.signing import _CmsTemplate
+
+    signer = CertificateSigner(signing_identity(), SIGNING_PASSWORD)
+    digest = bytes(range(32))
+    timed = _run(lambda: signer.signer.async_sign(
+        digest, "sha256", use_pades=False,
+        signed_attr_settings=PdfCMSSignedAttributes(signing_time=datetime.now(UTC))))
+    assert "signing_time" in {a["type"].native for a in
+                              timed["content"]["signer_infos"][0]["signed_attrs"]}
+    assert _CmsTemplate.of(timed, digest, ("key",)) is None
