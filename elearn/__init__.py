@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elearn.config import load_config
 from elearn.content import load_content
+from elearn.auth import sessions
 from elearn.extensions import csrf, db, login_manager, migrate, read_only_transaction
 from elearn.url_ids import DatabaseIntConverter
 
@@ -37,13 +38,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.session_interface = sessions.IdleSessionInterface()
 
     # Content is validated here so a broken file stops start-up with a clear message.
     app.extensions["elearn_content"] = load_content(app.config["CONTENT_DIR"])
 
     from elearn import errors, security_headers, static_files, templating
     from elearn.admin.views import bp as admin_bp
-    from elearn.auth import sessions  # noqa: F401  (registers the user loader)
     from elearn.auth.sso_views import bp as sso_bp
     from elearn.auth.views import bp as auth_bp
     from elearn.certification.views import bp as certificates_bp

@@ -29,7 +29,10 @@ def keep_personal_pages_out_of_caches(response: Response) -> None:
     is theirs: no browser history, disk cache or proxy may keep it. A view that chose a
     private policy itself (a certificate revalidated by its ETag) keeps it; static files,
     the same for everyone, stay cacheable."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    # is_anonymous, not is_authenticated: the latter reads the person's `active` column,
+    # which a view's commit has expired; reading it would open a second transaction (on
+    # SQLite a second write lock) only to add this header.
+    if request.endpoint == "static" or current_user.is_anonymous:
         return
     policy = response.headers.get("Cache-Control", "")
     if "private" not in policy and "no-store" not in policy:

@@ -16,7 +16,9 @@ import gzip
 import hashlib
 from pathlib import Path
 
-from flask import Flask, Response, request, url_for
+from flask import Flask, Response, request
+
+from elearn.templating import fixed_url
 
 YEAR = 31_536_000
 COMPRESSIBLE = {"text/css", "text/javascript", "application/javascript", "image/svg+xml",
@@ -52,7 +54,7 @@ def init_app(app: Flask) -> None:
     app.extensions["elearn_static"] = files
 
     def static_url(filename: str) -> str:
-        return url_for("static", filename=filename, v=files.fingerprint(filename))
+        return fixed_url("static", filename=filename, v=files.fingerprint(filename))
 
     app.jinja_env.globals["static_url"] = static_url
 
