@@ -54,7 +54,11 @@ def _postgres_cpu(database_url: str) -> float:
         try:
             if not any(c.laddr.port == port for c in process.net_connections("inet")):
                 continue
-            total += sum(sum(p.cpu_times()[:2]) for p in [process, *process.children()])
+            # The server's own time, its live backends', and (children_user/system) that
+            # of backends that have exited: a connection recycled during the run takes
+            # its backend's CPU with it otherwise.
+            total += sum(process.cpu_times()[:4]) + sum(
+                sum(child.cpu_times()[:2]) for child in process.children())
         except psutil.Error:
             continue
     return total
@@ -94,11 +98,37 @@ def prepare(database_url: str, users: int) -> None:
         db.session.commit()
 
 
+def _scratch_database(server_url: str, name: str, create: bool) -> str:
+    """A database of its own on the PostgreSQL server (made, or dropped), so that every run
+    starts empty and a second run does not meet the first one's learners."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'{"CREATE" if create else "DROP"} DATABASE "{name}"'
+                                + ("" if create else " WITH (FORCE)")))
+    engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
 def main() -> None:
     users = int(os.environ.get("ELEARN_LOAD_USERS", "2000"))
     work = Path(tempfile.mkdtemp(prefix="elearn-load-"))
-    database_url = os.environ.get("ELEARN_BENCH_POSTGRES_URL") or \
-        f"sqlite:///{work / 'load.sqlite'}"
+    server_url = os.environ.get("ELEARN_BENCH_POSTGRES_URL")
+    scratch = f"elearn_load_{os.getpid()}"
+    database_url = _scratch_database(server_url, scratch, create=True) if server_url \
+        else f"sqlite:///{work / 'load.sqlite'}"
+    try:
+        run(database_url, users, work)
+    finally:
+        if server_url:
+            _scratch_database(server_url, scratch, create=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(database_url: str, users: int, work: Path) -> None:
+    """Prepare the trust, serve it, drive it with locust and print what happened."""
     prepare(database_url, users)
     port = _free_port()
     env = {**os.environ, "ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "x" * 40,
@@ -140,7 +170,6 @@ def main() -> None:
     print(f"CPU seconds used during the run: gunicorn workers {cpu[0]:.1f} "
           f"({cpu[0] / max(total, 1) * 1000:.2f} ms per request), load generator (locust) "
           f"{cpu[1]:.1f}" + (f", PostgreSQL server {cpu[2]:.1f}" if postgres else ""))
-    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
