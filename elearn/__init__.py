@@ -9,9 +9,9 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from elearn.auth import sessions
 from elearn.config import load_config
 from elearn.content import load_content
-from elearn.auth import sessions
 from elearn.extensions import csrf, db, login_manager, migrate, read_only_transaction
 from elearn.url_ids import DatabaseIntConverter
 

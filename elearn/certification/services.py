@@ -267,9 +267,10 @@ def certificates_per_school(session: Session, cycle_id: int) -> dict[int, int]:
         .group_by(Person.school_id)).all())
 
 
-def my_certificates(session: Session, person_id: int, today: date) -> list[CertificateRow]:
-    """A person's certificates, newest first, each with its status today."""
-    cycle = current_cycle(session)
+def my_certificates(session: Session, person_id: int, cycle: ReviewCycle | None,
+                    today: date) -> list[CertificateRow]:
+    """A person's certificates, newest first, each with its status today in the current
+    cycle (which the caller has already read)."""
     rows = session.scalars(select(Certificate).where(Certificate.person_id == person_id)
                            .order_by(Certificate.issued_at.desc()))
     found = []

@@ -205,7 +205,7 @@ def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
         "hr/person.html", person=person, cycle=cycle, row=found[0] if found else None,
         carried=carried_over(db.session, person.id, cycle.id) if cycle else {},
         units=content().units, track_titles={t.id: t.title for t in content().tracks},
-        certificates=my_certificates(db.session, person.id, date.today()),
+        certificates=my_certificates(db.session, person.id, cycle, date.today()),
         held=held_tracks(db.session, person.id, cycle.id) if cycle else {},
         name_problem=name_problem(person), issue_form=ActionForm(),
         kind_labels=reminder_rules.KIND_LABELS, remind_form=RemindForm(),

@@ -57,7 +57,7 @@ def home():
         policy_title=policy.title,
         units_done=units_done,
         all_done=units_done and acknowledged is not None,
-        certificates=my_certificates(db.session, current_user.id, date.today()),
+        certificates=my_certificates(db.session, current_user.id, cycle, date.today()),
         # Only once training is done does an unprintable name hold a certificate back.
         name_problem=units_done and acknowledged is not None and name_problem(current_user),
     )
