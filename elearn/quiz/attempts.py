@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from elearn.content.drawing import covering_draw, unit_requirements
 from elearn.content.model import Content, Unit
@@ -107,12 +107,23 @@ def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, C
     return {row.unit_id: row for row in rows}
 
 
+# A person's attempts in a cycle, with their answers and results in the same query
+# (joined), built once: the answers' own SELECT was a second round trip on every learner
+# page, and building the statement cost more than SQLite took to run it.
+_ATTEMPTS = (select(Attempt).options(joinedload(Attempt.answers))
+             .where(Attempt.person_id == bindparam("person_id"),
+                    Attempt.cycle_id == bindparam("cycle_id"))
+             .order_by(Attempt.unit_id, Attempt.number))
+_ATTEMPTS_AT_UNIT = _ATTEMPTS.where(Attempt.unit_id == bindparam("unit_id"))
+
+
 def attempts_for(session: Session, person_id: int, cycle_id: int,
                  unit_id: str | None = None) -> list[Attempt]:
-    query = select(Attempt).where(Attempt.person_id == person_id, Attempt.cycle_id == cycle_id)
-    if unit_id is not None:
-        query = query.where(Attempt.unit_id == unit_id)
-    return list(session.scalars(query.order_by(Attempt.unit_id, Attempt.number)))
+    """A person's attempts in a cycle (at one unit, if given), by unit and number."""
+    values = {"person_id": person_id, "cycle_id": cycle_id}
+    if unit_id is None:
+        return list(session.scalars(_ATTEMPTS, values).unique())
+    return list(session.scalars(_ATTEMPTS_AT_UNIT, values | {"unit_id": unit_id}).unique())
 
 
 def unit_state(attempts: Iterable[Attempt], fingerprint: str) -> UnitState:
