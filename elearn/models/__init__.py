@@ -1,7 +1,7 @@
 """Database models, one module per part of the domain."""
 
 from elearn.models.audit import AuditEvent
-from elearn.models.base import Base, utcnow
+from elearn.models.base import Base, insert_for, utcnow
 from elearn.models.certificates import Certificate
 from elearn.models.cycles import ReviewCycle
 from elearn.models.imports import StaffImport
@@ -27,7 +27,7 @@ from elearn.models.training import (
 from elearn.models.understanding import QuestionTally, TalliedAttempt
 
 __all__ = [
-    "AuditEvent", "Base", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS",
+    "AuditEvent", "Base", "insert_for", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS",
     "LoginFailure", "Person", "PersonRole", "RateLimitHit", "Role", "School", "UsedToken",
     "Answer", "Attempt", "AttemptResult", "CarriedOverPass", "Completion",
     "PolicyAcknowledgement", "MANUAL", "ReminderLog", "StaffImport",

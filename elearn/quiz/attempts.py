@@ -22,6 +22,7 @@ from elearn.models import (
     CarriedOverPass,
     Person,
     ReviewCycle,
+    insert_for,
 )
 from elearn.people.rules import tracks_of
 from elearn.quiz.grading import ResponseError, check_response, grade
@@ -192,7 +193,7 @@ def start_attempt(session: Session, content: Content, person: Person, cycle: Rev
 
 def save_answer(session: Session, content: Content, person: Person, cycle: ReviewCycle,
                 attempt_id: int, question_id: str, response: list[str], today: date,
-                now: datetime) -> Answer:
+                now: datetime) -> None:
     """Keep the learner's answer to one question of their open attempt."""
     attempt = _open_attempt(session, person, cycle, today, attempt_id)
     if question_id not in attempt.question_ids:
@@ -202,27 +203,28 @@ def save_answer(session: Session, content: Content, person: Person, cycle: Revie
         chosen = check_response(unit.question(question_id), response)
     except ResponseError as exc:
         raise AttemptError(str(exc)) from exc
+    attempt.last_activity_at = now
     answer = attempt.answer_for(question_id)
     if answer is None:
-        answer = Answer(attempt_id=attempt.id, question_id=question_id,
-                        response=list(chosen), answered_at=now)
-        try:
-            with session.begin_nested():
-                session.add(answer)
-        except IntegrityError:
-            # The same question answered at once from two tabs: keep the later one. The
-            # answers are read again: the loaded list predates the other tab's insert
-            # (which PostgreSQL has committed by the time it reports the conflict).
-            session.expire(attempt, ["answers"])
-            answer = attempt.answer_for(question_id)
-            if answer is None:
-                raise
-        else:
-            session.expire(attempt, ["answers"])
+        # The same question answered at once from two tabs meets the unique constraint:
+        # ON CONFLICT lets the later one update the earlier instead (a savepoint around an
+        # ORM insert did the same with two more round trips to PostgreSQL per answer).
+        added = session.execute(
+            insert_for(session)(Answer).values(
+                attempt_id=attempt.id, question_id=question_id, response=list(chosen),
+                answered_at=now)
+            .on_conflict_do_nothing(index_elements=["attempt_id", "question_id"])
+            .returning(Answer.id)).scalar()
+        session.expire(attempt, ["answers"])
+        if added is not None:
+            return
+        # The other tab's answer, which PostgreSQL has committed by the time it reports
+        # the conflict: read again, since the loaded list predates it.
+        answer = attempt.answer_for(question_id)
+        if answer is None:  # pragma: no cover - the conflict names a row that exists
+            raise AttemptError("Your answer could not be saved. Please try again.")
     answer.response = list(chosen)
     answer.answered_at = now
-    attempt.last_activity_at = now
-    return answer
 
 
 def submit_attempt(session: Session, content: Content, person: Person, cycle: ReviewCycle,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import Integer, String, case, cast, func, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -25,6 +24,7 @@ from elearn.models import (
     QuestionTally,
     Role,
     TalliedAttempt,
+    insert_for,
 )
 
 GROUP = ("cycle_id", "unit_id", "question_id", "content_fingerprint", "school_id",
@@ -72,20 +72,11 @@ def _claim(session: Session, batch: str, limit: int | None) -> int:
     if limit is not None:
         new = new.order_by(AttemptResult.attempt_id).limit(limit)
     # Two refreshes at once may pick the same attempts: the second one skips them.
-    session.execute(_insert_for(session)(TalliedAttempt)
+    session.execute(insert_for(session)(TalliedAttempt)
                     .from_select(["attempt_id", "batch"], new).on_conflict_do_nothing())
     # Counted, not the driver's rowcount: psycopg gives -1 for INSERT ... SELECT.
     return session.scalar(select(func.count()).select_from(TalliedAttempt)
                           .where(TalliedAttempt.batch == batch)) or 0
-
-
-# The two databases elearn runs on (elearn.config): both have INSERT ... ON CONFLICT.
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
-def _insert_for(session: Session):
-    """The dialect's INSERT, which knows ON CONFLICT."""
-    return _INSERTS[session.get_bind().dialect.name]
 
 
 def _add(session: Session, batch: str) -> None:
@@ -107,7 +98,7 @@ def _add(session: Session, batch: str) -> None:
         # A WHERE clause also keeps SQLite from reading the upsert's ON as a join's.
         .where(TalliedAttempt.batch == batch)
         .group_by(*grouped))
-    statement = _insert_for(session)(QuestionTally).from_select([*GROUP, *TOTALS], totals)
+    statement = insert_for(session)(QuestionTally).from_select([*GROUP, *TOTALS], totals)
     excluded = statement.excluded
     statement = statement.on_conflict_do_update(
         index_elements=list(GROUP),
