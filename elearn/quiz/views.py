@@ -77,8 +77,8 @@ def unit(unit_id: str):
 @bp.post("/units/<unit_id>/start")
 @login_required
 def start(unit_id: str):
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    # The CSRF token was checked by CSRFProtect before this view (as on every POST): a
+    # FlaskForm here would only check it again.
     cycle = _cycle_or_404()
     try:
         attempt = service.start_attempt(db.session, content(), _person(), cycle, unit_id,
@@ -141,11 +141,8 @@ def question(attempt_id: int, number: int):
     if attempt.result is not None:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     ctx = _question_context(attempt, number)
-    form = FlaskForm()
     error, status = None, 200
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
+    if request.method == "POST":  # its CSRF token checked by CSRFProtect
         response, error, status = _save_posted_answer(attempt, ctx["question"])
         # The redirects use what was read before the commit (the attempt is expired now).
         if request.form.get("go") == "back" and (error is None or not response):
@@ -161,7 +158,7 @@ def question(attempt_id: int, number: int):
         ctx["chosen"] = response or ctx["chosen"]
         ctx.update(kept_input(ctx["question"], attempt.option_order[ctx["question"].id],
                               request.form))
-    return render_template("quiz/question.html", form=form, error=error, **ctx), status
+    return render_template("quiz/question.html", form=FlaskForm(), error=error, **ctx), status
 
 
 @bp.get("/attempts/<int:attempt_id>/check")
@@ -183,9 +180,7 @@ def check(attempt_id: int):
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int):
-    attempt = _my_attempt(attempt_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    attempt = _my_attempt(attempt_id)  # the CSRF token: checked by CSRFProtect
     person, cycle, now = _person(), _cycle_or_404(), utcnow()
     try:
         result = service.submit_attempt(db.session, content(), person, cycle, attempt.id,

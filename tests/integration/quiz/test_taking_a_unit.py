@@ -280,3 +280,18 @@ def test_result_page_promises_new_questions_only_when_the_unit_draws_from_more(s
     assert "asks the same questions" not in pages["friends"]
     assert "asks the same questions" in pages["approval"]
     assert "some may be new" not in pages["approval"]
+
+
+def test_starting_answering_and_submitting_without_the_csrf_token_are_refused(
+        signed_in, cycle, db):
+    client, _ = signed_in(Role.STAFF)
+    assert client.post("/units/friends/start").status_code == 400
+    assert db.session.scalar(db.select(db.func.count()).select_from(Attempt)) == 0
+    attempt_id, _ = _start(client)
+    attempt = db.session.get(Attempt, attempt_id)
+    question = content().units["friends"].question(attempt.question_ids[0])
+    data = {"go": "next", **_right(question, attempt.option_order[question.id])}
+    assert client.post(f"/attempts/{attempt_id}/questions/1", data=data).status_code == 400
+    assert client.post(f"/attempts/{attempt_id}/submit").status_code == 400
+    assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 0
+    assert db.session.get(Attempt, attempt_id).result is None
