@@ -182,6 +182,20 @@ _ANSWER = re.compile(r'name="answer" value="([^"]+)"')
 _POSITION = re.compile(r'name="(position-[^"]+)"')
 
 
+def _scratch_database(server_url: str, name: str, create: bool) -> str:
+    """A database of its own on the PostgreSQL server (made, or dropped), so that every run
+    starts empty and a second run does not meet the first one's learners."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'{"CREATE" if create else "DROP"} DATABASE "{name}"'
+                                + ("" if create else " WITH (FORCE)")))
+    engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
 def _workers_cpu(server_pid: int) -> float:
     """CPU seconds (user + system) used so far by gunicorn's workers."""
     import psutil
@@ -277,6 +291,10 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
     )
 
     work = Path(tempfile.mkdtemp(prefix="elearn-bench-"))
+    # A PostgreSQL server gets a database of the bench's own for the run, dropped after.
+    server_url, scratch = database_url, f"elearn_bench_{os.getpid()}"
+    if server_url:
+        database_url = _scratch_database(server_url, scratch, create=True)
     env = {"ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "bench-" + "k" * 40,
            "ELEARN_DATABASE_URL": database_url or f"sqlite:///{work / 'bench.sqlite'}",
            "ELEARN_SIGNING_P12": str(work / "signing.p12"), "ELEARN_SIGNING_PASSWORD": "bench"}
@@ -385,6 +403,8 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
         server.wait()
         static_copy.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
+        if server_url:
+            _scratch_database(server_url, scratch, create=False)
 
 
 def _row(label: str, base: float, ours: float, aim: str, fmt: str = "12.0f") -> None:

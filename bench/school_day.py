@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import _free_port, _workers_cpu  # noqa: E402
+from run import _free_port, _scratch_database, _workers_cpu  # noqa: E402
 
 
 def _wait(port: int, seconds: int = 180) -> None:
@@ -96,20 +96,6 @@ def prepare(database_url: str, users: int) -> None:
         ids = db.session.scalars(db.select(Person.id)).all()
         db.session.execute(insert(PersonRole), [{"person_id": i, "role": "staff"} for i in ids])
         db.session.commit()
-
-
-def _scratch_database(server_url: str, name: str, create: bool) -> str:
-    """A database of its own on the PostgreSQL server (made, or dropped), so that every run
-    starts empty and a second run does not meet the first one's learners."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'{"CREATE" if create else "DROP"} DATABASE "{name}"'
-                                + ("" if create else " WITH (FORCE)")))
-    engine.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -51,17 +51,16 @@ STATE_LABELS = {
 }
 
 
-_FIXED_URLS: dict[tuple, str] = {}
-
-
 def fixed_url(endpoint: str, **values) -> str:
     """url_for for an address that cannot change while the app runs (the navigation's, a
-    static file's): built once per script root. Building the ten on every page was a tenth
-    of its rendering time. The keys are the templates' own endpoints: a bounded set."""
+    static file's): built once per app and script root. Building the ten on every page was
+    a tenth of its rendering time. The keys are the templates' own endpoints: a bounded
+    set."""
+    known = current_app.extensions.setdefault("elearn_fixed_urls", {})
     key = (request.script_root, endpoint, *sorted(values.items()))
-    url = _FIXED_URLS.get(key)
+    url = known.get(key)
     if url is None:
-        url = _FIXED_URLS[key] = url_for(endpoint, **values)
+        url = known[key] = url_for(endpoint, **values)
     return url
 
 
