@@ -19,10 +19,16 @@ def passes_in_cycle(cycle_id: int) -> Select:
                      Attempt.id.label("attempt_id"), literal(0).label("carried"))
               .join(AttemptResult, AttemptResult.attempt_id == Attempt.id)
               .where(Attempt.cycle_id == cycle_id, AttemptResult.passed.is_(True)))
-    carried = select(CarriedOverPass.person_id, CarriedOverPass.unit_id,
-                     CarriedOverPass.attempt_id, literal(1)).where(
-        CarriedOverPass.cycle_id == cycle_id)
-    return select(union_all(passed, carried).subquery("passes"))
+    return select(union_all(passed, carried_over_passes(cycle_id)).subquery("passes"))
+
+
+def carried_over_passes(cycle_id: int) -> Select:
+    """The passes counting in the cycle that no attempt in it made: carried over from the
+    cycle before by targeted retraining. Same columns as passes_in_cycle (carried = 1)."""
+    return select(CarriedOverPass.person_id.label("person_id"),
+                  CarriedOverPass.unit_id.label("unit_id"),
+                  CarriedOverPass.attempt_id.label("attempt_id"),
+                  literal(1).label("carried")).where(CarriedOverPass.cycle_id == cycle_id)
 
 
 def passed_unit_ids(session: Session, person_id: int, cycle_id: int) -> set[str]:

@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from elearn.current import content
 from elearn.hr.completion import TrackState, completion
-from elearn.models import Person, Role
+from elearn.models import Attempt, CarriedOverPass, Person, Role
 
 
 def _client(app, person):
@@ -43,6 +43,26 @@ def test_counts_only_gives_the_same_states_without_the_details(db, cycle, trust)
     assert [(r.id, r.school_id, r.tracks, r.status, r.overdue) for r in counts] == [
         (r.id, r.school_id, r.tracks, r.status, r.overdue) for r in full]
     assert {r.name for r in counts} == {None} and {r.best_percent for r in counts} == {None}
+
+
+def test_counts_only_marks_a_track_begun_by_a_carried_over_pass_alone(db, cycle, trust):
+    # Gus passed "friends" in the old cycle and retraining carried it over: no attempt in
+    # this cycle, yet his staff track is begun. counts_only reads only the carried-over
+    # passes for that mark, and leaves the numbers of units passed empty.
+    old_attempt = db.session.scalar(db.select(Attempt).where(
+        Attempt.person_id == trust["b1"].id))
+    db.session.add(CarriedOverPass(person_id=trust["b1"].id, cycle_id=cycle.id,
+                                   unit_id="friends", attempt_id=old_attempt.id))
+    db.session.commit()
+    full = {r.name: r for r in completion(db.session, content(), cycle, date.today(), None)}
+    counts = {r.id: r for r in completion(db.session, content(), cycle, date.today(), None,
+                                          counts_only=True)}
+    assert full["Gus Gray"].status is TrackState.IN_PROGRESS
+    assert full["Gus Gray"].carried_over == 1 and full["Gus Gray"].units_passed == 1
+    assert full["Alice Able"].units_passed == 2
+    for row in full.values():
+        assert (counts[row.id].tracks, counts[row.id].status) == (row.tracks, row.status)
+        assert counts[row.id].units_passed == 0
 
 
 def test_overview_shows_the_figures_per_school_and_the_trust_total(app, trust):
