@@ -152,8 +152,10 @@ def _wrk(url: str, cookie: str | None = None, seconds: int | None = None,
     return _requests_per_second(url, *options, seconds=seconds)
 
 
-def _wait(port: int) -> None:
-    for _ in range(200):
+def _wait(port: int, seconds: int = 20) -> None:
+    """Wait for gunicorn to open the port (with --preload only once the app is built,
+    which can take half a minute on a busy machine: pass more seconds)."""
+    for _ in range(seconds * 10):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return

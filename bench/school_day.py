@@ -22,22 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import _free_port, _scratch_database, _workers_cpu  # noqa: E402
-
-
-def _wait(port: int, seconds: int = 180) -> None:
-    """Wait for the port: with --preload it opens once the app is built, which can take
-    half a minute on a busy machine."""
-    import socket
-    import time
-
-    for _ in range(seconds * 10):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+from run import _free_port, _scratch_database, _wait, _workers_cpu  # noqa: E402
 
 
 def _postgres_cpu(database_url: str) -> float:
@@ -128,7 +113,7 @@ def run(database_url: str, users: int, work: Path) -> None:
         [str(ROOT / ".venv/bin/gunicorn"), "-w", "4", "--preload", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "--timeout", "120", "wsgi:app"], cwd=ROOT, env=env)
     try:
-        _wait(port)
+        _wait(port, seconds=180)
         postgres = "postgresql" in database_url
         cpu = (_workers_cpu(server.pid), _children_cpu(),
                _postgres_cpu(database_url) if postgres else 0.0)
