@@ -75,6 +75,13 @@ def _start_unit(client, unit_id):
 
 def pass_unit(client, db, unit_id):
     """Take a unit through the pages, answering every question correctly."""
+    attempt_id, check = answer_unit(client, db, unit_id)
+    return client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(check)})
+
+
+def answer_unit(client, db, unit_id):
+    """Start a unit and answer every question correctly, without submitting; returns the
+    attempt's id and its "check your answers" page."""
     attempt_id = _start_unit(client, unit_id)
     from elearn.current import content
     from elearn.models import Attempt
@@ -87,8 +94,7 @@ def pass_unit(client, db, unit_id):
         fields = q.spec.form_fields(q.correct_ids, attempt.option_order[qid])
         client.post(f"/attempts/{attempt_id}/questions/{n}",
                     data=MultiDict([("csrf_token", csrf_token(page)), ("go", "next"), *fields]))
-    check = client.get(f"/attempts/{attempt_id}/check")
-    return client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token(check)})
+    return attempt_id, client.get(f"/attempts/{attempt_id}/check")
 
 
 def free_port() -> int:

@@ -30,7 +30,6 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
-from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -110,24 +109,6 @@ class SignatureCheck:
         return self.signed and self.intact and self.whole_file and self.by_the_trust
 
 
-class _KeptAttribute(CMSAttributeProvider):
-    """A signed attribute that never changes, built once by the provider it wraps."""
-
-    def __init__(self, provider: CMSAttributeProvider):
-        self.provider = provider
-        self.attribute_type = provider.attribute_type
-        self.attribute = None
-
-    async def get_attribute(self, dry_run: bool = False):
-        if self.attribute is None:
-            self.attribute = await self.provider.get_attribute(dry_run=False)
-            self.attribute.dump()  # serialised once, reused as bytes
-        return self.attribute
-
-    async def build_attr_value(self, dry_run: bool = False):  # pragma: no cover - unused
-        return await self.provider.build_attr_value(dry_run)
-
-
 # The signed attributes a PAdES signature without a timestamp carries: none of them changes
 # from one document to the next except the message digest (no signing time: PAdES puts it
 # in the signature dictionary).
@@ -156,7 +137,7 @@ class _CmsTemplate:
         attributes = signer_info["signed_attrs"]
         kinds = {a["type"].native for a in attributes}
         if kinds - _CONSTANT_ATTRIBUTES != {"message_digest"} \
-                or content_info["content"]["signer_infos"][0]["unsigned_attrs"].native:
+                or signer_info["unsigned_attrs"].native:
             return None
         signed = attributes.untag().dump(force=True) if attributes.tag != 17 else \
             attributes.dump()
@@ -200,18 +181,6 @@ class _KeyKeptSigner(signers.SimpleSigner):
         signer.kept_key = serialization.load_der_private_key(loaded.signing_key.dump(),
                                                              password=None)
         return signer
-
-    def _signed_attr_providers(self, *args, **kwargs):
-        # The signing-certificate attribute (PAdES) is the same for every signature, and
-        # building it is a third of the signing time: built once, then reused.
-        for provider in super()._signed_attr_providers(*args, **kwargs):
-            if isinstance(provider, SigningCertificateV2Provider):
-                kept = getattr(self, "_kept_signing_certificate", None)
-                if kept is None:
-                    kept = self._kept_signing_certificate = _KeptAttribute(provider)
-                yield kept
-            else:
-                yield provider
 
     async def async_sign(self, data_digest: bytes, digest_algorithm: str, dry_run=False,
                          use_pades=False, timestamper=None, signed_attr_settings=None,

@@ -48,14 +48,17 @@ def unsigned(renderer):
 def signed(renderer):
     return renderer.render(CONTEXT)
 
+def _pyhanko_status(signer, pdf):
+    """pyHanko's own validator, run as the app runs pyHanko's coroutines: the browser tests'
+    event loop may be running in this thread when the whole suite runs at once."""
+    [embedded] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    context = ValidationContext(trust_roots=[signer.certificate], allow_fetching=False)
+    return _run(lambda: async_validate_pdf_signature(embedded, context))
+
 
 def test_pyhankos_validator_finds_the_signature_intact_and_covering_the_whole_file(
         signer, signed):
-    [embedded] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
-    # pyHanko's own validator, run as the app runs pyHanko's coroutines: the browser tests'
-    # event loop may be running in this thread when the whole suite runs at once.
-    context = ValidationContext(trust_roots=[signer.certificate], allow_fetching=False)
-    status = _run(lambda: async_validate_pdf_signature(embedded, context))
+    status = _pyhanko_status(signer, signed)
     assert status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     assert status.signing_cert.subject == signer.certificate.subject
@@ -123,11 +126,6 @@ def test_a_missing_identity_file_says_which(tmp_path):
     with pytest.raises(SigningIdentityError, match="missing.p12"):
         CertificateSigner(tmp_path / "missing.p12", "pw")
 
-
-def _pyhanko_status(signer, pdf):
-    [embedded] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
-    context = ValidationContext(trust_roots=[signer.certificate], allow_fetching=False)
-    return _run(lambda: async_validate_pdf_signature(embedded, context))
 
 
 def test_signatures_made_from_the_kept_cms_template_are_valid_each_for_its_own_file():
