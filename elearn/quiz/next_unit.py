@@ -7,9 +7,11 @@ done. Otherwise the first unit not yet passed, in the track's order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from elearn.quiz.attempts import UnitProgress
+from elearn.content.model import Content, Track
+from elearn.models import Attempt, CarriedOverPass
+from elearn.quiz.attempts import UnitProgress, progress
 
 
 def next_unit(rows: Sequence[UnitProgress]) -> UnitProgress | None:
@@ -17,6 +19,18 @@ def next_unit(rows: Sequence[UnitProgress]) -> UnitProgress | None:
     to_do = [row for row in rows if not row.passed]
     started = [row for row in to_do if row.open_attempt is not None]
     return (started or to_do or [None])[0]
+
+
+def next_unit_after(content: Content, tracks: Iterable[Track], unit_id: str,
+                    attempts: list[Attempt], carried: Mapping[str, CarriedOverPass]
+                    ) -> UnitProgress | None:
+    """After a pass at `unit_id`: the unit to offer next, in its own track first, then in
+    the person's other tracks; None when every unit is passed."""
+    for track in sorted(tracks, key=lambda t: unit_id not in t.unit_ids):
+        found = next_unit(progress(content, track.unit_ids, attempts, carried))
+        if found is not None:
+            return found
+    return None
 
 
 def minutes_left(rows: Sequence[UnitProgress]) -> int:

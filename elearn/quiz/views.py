@@ -29,7 +29,7 @@ from elearn.extensions import db
 from elearn.models import Attempt, Person, ReviewCycle, utcnow
 from elearn.quiz import attempts as service
 from elearn.quiz.forms import kept_input, response_from_form
-from elearn.quiz.next_unit import next_unit
+from elearn.quiz.next_unit import next_unit_after
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
 
@@ -240,17 +240,11 @@ def result(attempt_id: int):
 
 
 def _next_unit_after(attempt: Attempt):
-    """After a pass in the current cycle: the unit to offer next, in the same track first
-    (one in progress before the rest), then in the person's other tracks; None when all
-    are passed or the attempt is from an older cycle."""
+    """After a pass in the current cycle, the unit to offer next (quiz.next_unit); None
+    when the attempt failed or is from an older cycle."""
     cycle = current_cycle(db.session)
     if not attempt.result.passed or cycle is None or cycle.id != attempt.cycle_id:
         return None
-    tracks = sorted(my_tracks(), key=lambda t: attempt.unit_id not in t.unit_ids)
-    mine = service.attempts_for(db.session, attempt.person_id, cycle.id)
-    carried = service.carried_over(db.session, attempt.person_id, cycle.id)
-    for track in tracks:
-        found = next_unit(service.progress(content(), track.unit_ids, mine, carried))
-        if found is not None:
-            return found
-    return None
+    return next_unit_after(content(), my_tracks(), attempt.unit_id,
+                           service.attempts_for(db.session, attempt.person_id, cycle.id),
+                           service.carried_over(db.session, attempt.person_id, cycle.id))
