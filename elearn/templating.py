@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from elearn.certification.codes import display as display_code
@@ -39,6 +40,13 @@ def hidden_fields(form) -> Markup:
     otherwise carry two elements with id="csrf_token", which HTML forbids."""
     return Markup("").join(f(id=False) for f in form
                            if f.type in ("HiddenField", "CSRFTokenField"))
+
+
+def csrf_field() -> Markup:
+    """The CSRF token as a hidden input, for a form that has no fields of its own to check
+    (start, answer, submit): CSRFProtect checks it. Building a FlaskForm only to print its
+    token cost more than the rest of the form."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
 
 
 # What a learner reads for each state of a unit: calm words, the same as the result page's.
@@ -80,7 +88,7 @@ def init_app(app: Flask) -> None:
         title_says_error=_title_says_error, has_my_training_page=has_my_training_page,
         STATE_LABELS=STATE_LABELS, field_attrs=field_attrs, form_error_list=form_error_list,
         ROLE_LABELS=ROLE_LABELS, Role=Role, hidden_fields=hidden_fields,
-        fixed_url=fixed_url)
+        csrf_field=csrf_field, fixed_url=fixed_url)
     app.jinja_env.filters.update(
         long_date=long_date, people=people_count, version_words=version_words,
         training_title=training_title, long_iso_date=_long_iso_date,
@@ -88,7 +96,10 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals() -> dict:
-        return {"trust_name": app.config["TRUST_NAME"], "current_user": current_user}
+        # The person itself, not Flask-Login's proxy: a page asks it a dozen things, and each
+        # question through the proxy looked the person up again in the request's context.
+        return {"trust_name": app.config["TRUST_NAME"],
+                "current_user": current_user._get_current_object()}
 
     @app.after_request
     def _error_in_title(response):

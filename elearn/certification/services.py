@@ -24,7 +24,14 @@ from elearn.certification.signing import CertificateSigner, SignatureCheck
 from elearn.content.model import Content
 from elearn.cycles.rules import current_cycle, deadline_passed
 from elearn.learner.acknowledgement import acknowledgement
-from elearn.models import AuditEvent, Certificate, Completion, Person, ReviewCycle
+from elearn.models import (
+    AnyPerson,
+    AuditEvent,
+    Certificate,
+    Completion,
+    Person,
+    ReviewCycle,
+)
 from elearn.people.rules import tracks_of
 from elearn.quiz.passes import passed_unit_ids
 
@@ -60,7 +67,7 @@ class NameProblem:
                 "show as empty boxes)")
 
 
-def name_problem(person: Person) -> NameProblem:
+def name_problem(person: AnyPerson) -> NameProblem:
     """What stops the person's name and school being printed; falsy when nothing does."""
     return NameProblem(unprintable(person.name), unprintable(person.school.name))
 
@@ -79,7 +86,7 @@ def held_tracks(session: Session, person_id: int, cycle_id: int) -> dict[str, st
     return {track: reason for track, reason in held.items() if track not in issued}
 
 
-def record_completions(session: Session, content: Content, person: Person,
+def record_completions(session: Session, content: Content, person: AnyPerson,
                        cycle: ReviewCycle, today: date, now: datetime) -> list[Completion]:
     """Record a completion for every track the person has just finished, in the caller's
     transaction: called when a unit is passed and when the policy is acknowledged, whichever

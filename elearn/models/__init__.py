@@ -7,12 +7,15 @@ from elearn.models.cycles import ReviewCycle
 from elearn.models.imports import StaffImport
 from elearn.models.people import (
     ROLE_LABELS,
+    AnyPerson,
     LoginFailure,
     Person,
     PersonRole,
     RateLimitHit,
     Role,
     School,
+    SchoolSummary,
+    SignedInPerson,
     UsedToken,
 )
 from elearn.models.reminders import MANUAL, ReminderLog
@@ -28,7 +31,8 @@ from elearn.models.understanding import QuestionTally, TalliedAttempt
 
 __all__ = [
     "AuditEvent", "Base", "insert_for", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS",
-    "LoginFailure", "Person", "PersonRole", "RateLimitHit", "Role", "School", "UsedToken",
+    "LoginFailure", "Person", "PersonRole", "RateLimitHit", "Role", "School", "SchoolSummary",
+    "SignedInPerson", "UsedToken", "AnyPerson",
     "Answer", "Attempt", "AttemptResult", "CarriedOverPass", "Completion",
     "PolicyAcknowledgement", "MANUAL", "ReminderLog", "StaffImport",
     "QuestionTally", "TalliedAttempt",

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Track
-from elearn.models import Person, Role, School
+from elearn.models import AnyPerson, Person, Role, School
 
 
-def tracks_of(content: Content, person: Person) -> tuple[Track, ...]:
+def tracks_of(content: Content, person: AnyPerson) -> tuple[Track, ...]:
     """The tracks a person must take: their roles decide."""
     return content.tracks_for_roles(person.roles)
 

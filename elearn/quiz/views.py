@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -26,7 +25,7 @@ from elearn.content.model import Question
 from elearn.current import content, my_tracks, renderer
 from elearn.cycles.rules import current_cycle, deadline, policy_in_force
 from elearn.extensions import db
-from elearn.models import Attempt, Person, ReviewCycle, utcnow
+from elearn.models import Attempt, ReviewCycle, SignedInPerson, utcnow
 from elearn.quiz import attempts as service
 from elearn.quiz.forms import kept_input, response_from_form
 from elearn.quiz.next_unit import next_unit_after
@@ -34,8 +33,9 @@ from elearn.quiz.next_unit import next_unit_after
 bp = Blueprint("quiz", __name__, template_folder="templates")
 
 
-def _person() -> Person:
-    return db.session.get(Person, current_user.id)
+def _person() -> SignedInPerson:
+    """The signed-in person, as the quiz's rules need them (id, roles, name, school)."""
+    return current_user._get_current_object()
 
 
 def _cycle_or_404():
@@ -71,7 +71,7 @@ def unit(unit_id: str):
                              service.carried_over(db.session, current_user.id, cycle.id))
     return render_template("quiz/unit.html", row=row, unit=row.unit, attempts=mine,
                            pass_mark=trust_content.pass_mark_for(unit_id),
-                           deadline=deadline(cycle, date.today()), form=FlaskForm())
+                           deadline=deadline(cycle, date.today()))
 
 
 @bp.post("/units/<unit_id>/start")
@@ -158,7 +158,7 @@ def question(attempt_id: int, number: int):
         ctx["chosen"] = response or ctx["chosen"]
         ctx.update(kept_input(ctx["question"], attempt.option_order[ctx["question"].id],
                               request.form))
-    return render_template("quiz/question.html", form=FlaskForm(), error=error, **ctx), status
+    return render_template("quiz/question.html", error=error, **ctx), status
 
 
 @bp.get("/attempts/<int:attempt_id>/check")
@@ -174,7 +174,7 @@ def check(attempt_id: int):
         answer = attempt.answer_for(qid)
         rows.append((n, q, [q.option(o) for o in answer.response] if answer else None))
     return render_template("quiz/check.html", attempt=attempt, unit=unit, rows=rows,
-                           form=FlaskForm(), error=request.args.get("missing"))
+                           error=request.args.get("missing"))
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
@@ -236,7 +236,7 @@ def result(attempt_id: int):
     sections = {s.id: s.title for p in (trust_content.policy, policy) for s in p.sections}
     return render_template("quiz/result.html", attempt=attempt, unit=unit, rows=rows,
                            result=attempt.result, clauses=clauses, sections=sections,
-                           next_row=_next_unit_after(attempt), form=FlaskForm())
+                           next_row=_next_unit_after(attempt))
 
 
 def _next_unit_after(attempt: Attempt):

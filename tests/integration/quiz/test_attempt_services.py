@@ -1,7 +1,7 @@
 """The attempt services against a real database: integrity the code and the schema enforce."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import insert
@@ -76,3 +76,23 @@ def test_unit_outside_my_tracks_cannot_be_started(db, make_person, cycle):
     with pytest.raises(service.AttemptNotFound):
         service.start_attempt(db.session, content(), governor, cycle, "friends",
                               date.today(), utcnow())
+
+
+def test_saving_an_answer_keeps_it_replaces_an_earlier_one_and_moves_last_activity(
+        db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    started = utcnow()
+    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                    date.today(), started)
+    question = content().units["friends"].question(attempt.question_ids[0])
+    first, second = question.option_ids[0], question.option_ids[1]
+    attempt_id = attempt.id
+    db.session.commit()
+    for chosen, minutes in ((first, 1), (second, 2)):
+        service.save_answer(db.session, content(), person, cycle, attempt_id, question.id,
+                            [chosen], date.today(), started + timedelta(minutes=minutes))
+        db.session.commit()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert [(a.question_id, a.response) for a in attempt.answers] == [(question.id, [second])]
+    assert attempt.last_activity_at == started + timedelta(minutes=2)
+    assert attempt.answers[0].answered_at == started + timedelta(minutes=2)
