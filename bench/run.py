@@ -122,9 +122,17 @@ def _free_port() -> int:
 SECONDS, ROUNDS = 5, 3
 
 
+# The user agent wrk sends, and the one the bench's sessions were signed in with: Flask-Login
+# ("basic" session protection) marks a session whose agent changed as no longer fresh, so a
+# cookie signed in by another agent and replayed unchanged by wrk made the server sign and
+# send a new cookie on every response, which no browser (keeping the new cookie) would cost.
+AGENT = "elearn-bench"
+
+
 def _requests_per_second(url: str, *options: str, seconds: int | None = None) -> float:
     """Run wrk on `url`; its requests per second, or an error if any response failed."""
-    cmd = ["wrk", "-t2", "-c8", f"-d{seconds or SECONDS}s", *options, url]
+    cmd = ["wrk", "-t2", "-c8", f"-d{seconds or SECONDS}s", "-H", f"User-Agent: {AGENT}",
+           *options, url]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     if "Non-2xx or 3xx responses" in out:
         raise RuntimeError(f"wrk saw failures on {url}:\n{out}")
@@ -343,6 +351,8 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
     # Requests outside the setup's app context, each with its own, as in production.
     cookie_name = app.config["SESSION_COOKIE_NAME"]
     grad_client, learner_client = app.test_client(), app.test_client()
+    for client in (grad_client, learner_client):
+        client.environ_base["HTTP_USER_AGENT"] = AGENT
     sign_in(grad_client, "graduate@example.org")
     grad_cookie = f"{cookie_name}={grad_client.get_cookie(cookie_name).value}"
     sign_in(learner_client, "learner@example.org")

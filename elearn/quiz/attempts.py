@@ -101,10 +101,16 @@ def _open_attempt(session: Session, person: AnyPerson, cycle: ReviewCycle,
     return attempt
 
 
+# Read on every learner page: built once, since building a statement costs more than
+# running it.
+_CARRIED_OVER = select(CarriedOverPass).where(
+    CarriedOverPass.person_id == bindparam("person_id"),
+    CarriedOverPass.cycle_id == bindparam("cycle_id"))
+
+
 def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, CarriedOverPass]:
     """Units whose pass in an earlier cycle counts in this one, with the original attempt."""
-    rows = session.scalars(select(CarriedOverPass).where(
-        CarriedOverPass.person_id == person_id, CarriedOverPass.cycle_id == cycle_id))
+    rows = session.scalars(_CARRIED_OVER, {"person_id": person_id, "cycle_id": cycle_id})
     return {row.unit_id: row for row in rows}
 
 
