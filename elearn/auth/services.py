@@ -46,14 +46,21 @@ def authenticate(session: Session, email: str, password: str, origin: str, now: 
         raise ThrottledError(throttled_message(retry - now))
     person = find_by_email(session, account)
     stored_hash = person.password_hash if person else None
+    may_sign_in = person is not None and person.active and password_allowed(person, settings)
     # End the transaction before the deliberately slow hash: on SQLite a POST's transaction
     # holds the database's write lock, and other learners must not queue behind argon2.
+    # Nothing was written: the person is set aside meanwhile, so that the commit does not
+    # expire what was just read (and it is not read again after).
+    if person is not None:
+        session.expunge(person)
     session.commit()
+    if person is not None:
+        session.add(person)
     ok = verify_password(stored_hash, password)
-    if not ok or person is None or not person.active or not password_allowed(person, settings):
+    if not ok or not may_sign_in:
         throttle.record_failure(session, account, origin, now)
         raise SignInError(SIGN_IN_FAILED)
-    if needs_rehash(person.password_hash):
+    if needs_rehash(stored_hash):
         person.password_hash = hash_password(password)
     throttle.clear_account(session, account)
     person.last_sign_in_at = now

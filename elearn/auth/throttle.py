@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from elearn.models import LoginFailure
@@ -47,12 +47,22 @@ def wait_after(failures: int, *, free: int, first: timedelta, longest: timedelta
     return min(first * 2 ** min(failures - free - 1, 30), longest)
 
 
-def _count_and_latest(session: Session, since: datetime, **where: str
-                      ) -> tuple[int, datetime | None]:
-    query = select(func.count(), func.max(LoginFailure.at)).where(LoginFailure.at >= since)
-    for column, value in where.items():
-        query = query.where(getattr(LoginFailure, column) == value)
-    count, latest = session.execute(query).one()
+# Failures since a time, from an address (and to an account): every sign-in asks both, so
+# the statements are built once.
+_FROM_ADDRESS = (select(func.count(), func.max(LoginFailure.at))
+                 .where(LoginFailure.at >= bindparam("since"),
+                        LoginFailure.address == bindparam("address")))
+_FROM_ADDRESS_TO_ACCOUNT = _FROM_ADDRESS.where(LoginFailure.account == bindparam("account"))
+
+
+def _count_and_latest(session: Session, since: datetime, address: str,
+                      account: str | None = None) -> tuple[int, datetime | None]:
+    values = {"since": since, "address": address}
+    if account is None:
+        count, latest = session.execute(_FROM_ADDRESS, values).one()
+    else:
+        count, latest = session.execute(_FROM_ADDRESS_TO_ACCOUNT,
+                                        values | {"account": account}).one()
     return count or 0, latest
 
 
@@ -92,7 +102,10 @@ def record_failure(session: Session, account: str, origin: str, now: datetime) -
 def clear_account(session: Session, account: str) -> None:
     """A successful sign-in, a completed reset or an accepted invitation proves the owner:
     the account's earlier failures, from every origin, are forgiven."""
-    session.execute(delete(LoginFailure).where(LoginFailure.account == account))
+    session.execute(_FORGIVE, {"account": account})
+
+
+_FORGIVE = delete(LoginFailure).where(LoginFailure.account == bindparam("account"))
 
 
 def purge_before(session: Session, before: datetime) -> int:

@@ -70,6 +70,10 @@ def sign_in():
             error, status = str(exc), 200
         else:
             audit("sign-in", f"person:{person.id}", actor_id=person.id)
+            # Written, then set aside before the commit: the commit would expire the person,
+            # and login_user() below would read them all again.
+            db.session.flush()
+            db.session.expunge(person)
             db.session.commit()
             session.clear()  # a fresh session at sign-in: nothing carried over
             # Permanent + refreshed on each request: the session ends after

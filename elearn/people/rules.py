@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Track
@@ -53,8 +53,11 @@ def parse_roles(raw: tuple[str, ...] | list[str]) -> set[Role]:
     return roles
 
 
+_BY_EMAIL = select(Person).where(Person.email == bindparam("email"))  # built once
+
+
 def find_by_email(session: Session, email: str) -> Person | None:
-    return session.scalar(select(Person).where(Person.email == email.strip().lower()))
+    return session.scalar(_BY_EMAIL, {"email": email.strip().lower()})
 
 
 # Bidirectional embedding, override and isolate controls: they make the text after them

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from elearn.certification.issuing import issue_missing_certificates
 from elearn.certification.services import record_completions
@@ -49,10 +49,16 @@ def _cycle_or_404():
 # (joined), built once, where a get() and a selectin load made two, built per request.
 _ATTEMPT_WITH_ANSWERS = (select(Attempt).options(joinedload(Attempt.answers))
                          .where(Attempt.id == bindparam("attempt_id")))
+# Saving an answer: the attempt alone (its answers are otherwise loaded with it, by a second
+# SELECT), read only if an error puts the page back on screen.
+_ATTEMPT_ALONE = (select(Attempt).options(lazyload(Attempt.answers))
+                  .where(Attempt.id == bindparam("attempt_id")))
 
 
-def _my_attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.scalars(_ATTEMPT_WITH_ANSWERS,
+def _my_attempt(attempt_id: int, with_answers: bool = True) -> Attempt:
+    """The signed-in person's attempt, else 404; its answers loaded with it unless the
+    caller will not read them (saving an answer needs only the attempt)."""
+    attempt = db.session.scalars(_ATTEMPT_WITH_ANSWERS if with_answers else _ATTEMPT_ALONE,
                                  {"attempt_id": attempt_id}).unique().one_or_none()
     if attempt is None or attempt.person_id != current_user.id:
         abort(404)
@@ -96,15 +102,19 @@ def start(unit_id: str):
     return redirect(url_for("quiz.question", attempt_id=attempt_id, number=number))
 
 
-def _question_context(attempt: Attempt, number: int) -> dict:
-    unit = content().units[attempt.unit_id]
+def _question_of(attempt: Attempt, number: int) -> Question:
+    """The attempt's question at this position (from 1), else 404."""
     if not 1 <= number <= len(attempt.question_ids):
         abort(404)
-    question = unit.question(attempt.question_ids[number - 1])
+    return content().units[attempt.unit_id].question(attempt.question_ids[number - 1])
+
+
+def _question_context(attempt: Attempt, number: int) -> dict:
+    question = _question_of(attempt, number)
     answer = attempt.answer_for(question.id)
     return {
         "attempt": attempt,
-        "unit": unit,
+        "unit": content().units[attempt.unit_id],
         "number": number,
         "total": len(attempt.question_ids),
         "question": question,
@@ -137,27 +147,33 @@ def _save_posted_answer(attempt: Attempt,
 @bp.route("/attempts/<int:attempt_id>/questions/<int:number>", methods=["GET", "POST"])
 @login_required
 def question(attempt_id: int, number: int):
-    attempt = _my_attempt(attempt_id)
+    posted = request.method == "POST"  # its CSRF token checked by CSRFProtect
+    # Saving an answer never reads the others: they are loaded only for a page to show.
+    attempt = _my_attempt(attempt_id, with_answers=not posted)
     if attempt.result is not None:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    ctx = _question_context(attempt, number)
-    error, status = None, 200
-    if request.method == "POST":  # its CSRF token checked by CSRFProtect
-        response, error, status = _save_posted_answer(attempt, ctx["question"])
-        # The redirects use what was read before the commit (the attempt is expired now).
-        if request.form.get("go") == "back" and (error is None or not response):
-            # Going back never demands an answer; anything given was saved above.
+    if not posted:
+        return render_template("quiz/question.html", error=None,
+                               **_question_context(attempt, number))
+    question = _question_of(attempt, number)
+    # What the redirects need, read before the commit expires the attempt.
+    unit_id, total, option_order = attempt.unit_id, len(attempt.question_ids), \
+        attempt.option_order[question.id]
+    response, error, status = _save_posted_answer(attempt, question)
+    if request.form.get("go") == "back" and (error is None or not response):
+        # Going back never demands an answer; anything given was saved above.
+        return redirect(url_for("quiz.question", attempt_id=attempt_id,
+                                number=max(number - 1, 1)) if number > 1
+                        else url_for("quiz.unit", unit_id=unit_id))
+    if error is None:
+        if number < total:
             return redirect(url_for("quiz.question", attempt_id=attempt_id,
-                                    number=max(number - 1, 1)) if number > 1
-                            else url_for("quiz.unit", unit_id=ctx["unit"].id))
-        if error is None:
-            if number < ctx["total"]:
-                return redirect(url_for("quiz.question", attempt_id=attempt_id,
-                                        number=number + 1))
-            return redirect(url_for("quiz.check", attempt_id=attempt_id))
-        ctx["chosen"] = response or ctx["chosen"]
-        ctx.update(kept_input(ctx["question"], attempt.option_order[ctx["question"].id],
-                              request.form))
+                                    number=number + 1))
+        return redirect(url_for("quiz.check", attempt_id=attempt_id))
+    # The page again, with the problem and what was given: nothing of it is lost.
+    ctx = _question_context(attempt, number)
+    ctx["chosen"] = response or ctx["chosen"]
+    ctx.update(kept_input(question, option_order, request.form))
     return render_template("quiz/question.html", error=error, **ctx), status
 
 

@@ -1,6 +1,9 @@
+from argon2 import PasswordHasher
 from helpers import PASSWORD, csrf_token, sign_in
+from sqlalchemy import select
 
-from elearn.models import LoginFailure, Role
+from elearn.auth.passwords import needs_rehash, verify_password
+from elearn.models import AuditEvent, LoginFailure, Person, Role, utcnow
 
 
 def test_sign_in_with_the_right_password_goes_home(client, make_person):
@@ -167,3 +170,27 @@ def test_remember_me_is_refused_by_the_server_after_30_days(app, client, make_pe
     monkeypatch.setattr(time, "time", lambda: real_time() + 31 * 24 * 3600)
     response = browser.get("/")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_sign_in_records_the_time_and_an_audit_entry(client, make_person, db):
+    person = make_person(Role.STAFF)
+    before = utcnow()
+    sign_in(client, person.email)
+    db.session.expire_all()
+    stored = db.session.get(Person, person.id)
+    assert stored.last_sign_in_at is not None and stored.last_sign_in_at >= before
+    assert db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "sign-in", AuditEvent.subject == f"person:{person.id}"))
+
+
+def test_a_password_stored_with_weaker_settings_is_hashed_again_at_sign_in(
+        client, make_person, db):
+    person = make_person(Role.STAFF)
+    weaker = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    person.password_hash = weaker
+    db.session.commit()
+    sign_in(client, person.email)
+    db.session.expire_all()
+    stored = db.session.get(Person, person.id).password_hash
+    assert stored != weaker and not needs_rehash(stored)
+    assert verify_password(stored, PASSWORD)
