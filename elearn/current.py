@@ -55,12 +55,15 @@ def renderer() -> CertificateRenderer:
 
 def my_tracks() -> tuple[Track, ...]:
     """The tracks the signed-in person must take (their roles decide)."""
-    if not current_user.is_authenticated:
+    # The person behind Flask-Login's proxy, once: every question to the proxy finds them
+    # again in the request's context.
+    person = current_user._get_current_object()
+    if not person.is_authenticated:
         return ()
-    return tracks_of(content(), current_user)
+    return tracks_of(content(), person)
 
 
 def has_my_training_page() -> bool:
     """HR officers with no track of their own have no "My training": / sends them to the
     completion overview, and the navigation leaves the link out."""
-    return bool(my_tracks()) or not current_user.has_role(Role.HR)
+    return bool(my_tracks()) or not current_user._get_current_object().has_role(Role.HR)

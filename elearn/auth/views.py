@@ -46,6 +46,24 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _signed_in(person: Person, account: str, form: SignInForm):
+    """Record the sign-in, start a fresh session for the person, and send them on."""
+    audit("sign-in", f"person:{person.id}", actor_id=person.id)
+    # Written, then set aside before the commit: the commit would expire the person, and
+    # login_user() below would read them all again.
+    db.session.flush()
+    db.session.expunge(person)
+    db.session.commit()
+    session.clear()  # a fresh session at sign-in: nothing carried over
+    # Permanent + refreshed on each request: the session ends after SESSION_IDLE_MINUTES
+    # without a request, not at a fixed time after sign-in.
+    session.permanent = True
+    login_user(person, remember=form.remember.data)
+    response = redirect(safe_next(form.next.data) or url_for("learner.home"))
+    devices.remember_device(response, account)
+    return response
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
@@ -69,20 +87,7 @@ def sign_in():
             db.session.commit()  # the failure is counted even though sign-in failed
             error, status = str(exc), 200
         else:
-            audit("sign-in", f"person:{person.id}", actor_id=person.id)
-            # Written, then set aside before the commit: the commit would expire the person,
-            # and login_user() below would read them all again.
-            db.session.flush()
-            db.session.expunge(person)
-            db.session.commit()
-            session.clear()  # a fresh session at sign-in: nothing carried over
-            # Permanent + refreshed on each request: the session ends after
-            # SESSION_IDLE_MINUTES without a request, not at a fixed time after sign-in.
-            session.permanent = True
-            login_user(person, remember=form.remember.data)
-            response = redirect(safe_next(form.next.data) or url_for("learner.home"))
-            devices.remember_device(response, account)
-            return response
+            return _signed_in(person, account, form)
     elif request.method == "POST":
         status = 200
     return render_template("auth/sign_in.html", form=form, error=error,

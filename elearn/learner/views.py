@@ -30,17 +30,18 @@ bp = Blueprint("learner", __name__, template_folder="templates")
 def home():
     if not has_my_training_page():
         return redirect(url_for("hr.index"))
+    me = current_user._get_current_object()  # read a dozen times: once through the proxy
     # A completion left without its certificate (a crash, a render error) is issued now.
     issue_missing_certificates(db.session, content(), renderer, utcnow(),
-                               current_app.config["BASE_URL"], person_id=current_user.id)
+                               current_app.config["BASE_URL"], person_id=me.id)
     cycle = current_cycle(db.session)
     trust_content = content()
     tracks = my_tracks()
-    attempts = attempts_for(db.session, current_user.id, cycle.id) if cycle else []
-    carried = carried_over(db.session, current_user.id, cycle.id) if cycle else {}
+    attempts = attempts_for(db.session, me.id, cycle.id) if cycle else []
+    carried = carried_over(db.session, me.id, cycle.id) if cycle else {}
     track_rows = [(track, progress(trust_content, track.unit_ids, attempts, carried))
                   for track in tracks]
-    acknowledged = acknowledgement(db.session, current_user.id, cycle.id) if cycle else None
+    acknowledged = acknowledgement(db.session, me.id, cycle.id) if cycle else None
     units_done = bool(track_rows) and all(row.passed for _, rows in track_rows for row in rows)
     changes = new_version_changes(db.session, trust_content, cycle)
     policy = policy_in_force(trust_content, cycle)
@@ -57,9 +58,9 @@ def home():
         policy_title=policy.title,
         units_done=units_done,
         all_done=units_done and acknowledged is not None,
-        certificates=my_certificates(db.session, current_user.id, cycle, date.today()),
+        certificates=my_certificates(db.session, me.id, cycle, date.today()),
         # Only once training is done does an unprintable name hold a certificate back.
-        name_problem=units_done and acknowledged is not None and name_problem(current_user),
+        name_problem=units_done and acknowledged is not None and name_problem(me),
     )
 
 

@@ -44,6 +44,10 @@ class Attempt(Base):
     def answer_for(self, question_id: str) -> Answer | None:
         return next((a for a in self.answers if a.question_id == question_id), None)
 
+    def response_for(self, question_id: str) -> list[str] | None:
+        answer = self.answer_for(question_id)
+        return answer.response if answer else None
+
 
 class Answer(Base):
     """The learner's latest response to one question of an attempt."""

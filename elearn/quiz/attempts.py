@@ -134,6 +134,47 @@ def _answer_upsert(session: Session):
     return _ANSWER_UPSERTS[dialect]
 
 
+@dataclass(frozen=True)
+class AttemptOnScreen:
+    """An attempt as the question and check pages show it: plain values, read in one
+    statement (the ORM's attempt with its answers cost more to build than to query)."""
+
+    id: int
+    person_id: int
+    unit_id: str
+    question_ids: list[str]
+    option_order: dict[str, list[str]]
+    submitted: bool
+    responses: dict[str, list[str]]
+
+    def response_for(self, question_id: str) -> list[str] | None:
+        return self.responses.get(question_id)
+
+
+_RESULT = AttemptResult.__table__
+_ATTEMPT_ON_SCREEN = (
+    select(_ATTEMPT.c.id, _ATTEMPT.c.person_id, _ATTEMPT.c.unit_id, _ATTEMPT.c.question_ids,
+           _ATTEMPT.c.option_order, _RESULT.c.attempt_id.label("result_of"),
+           _ANSWER.c.question_id, _ANSWER.c.response)
+    .outerjoin(_RESULT, _RESULT.c.attempt_id == _ATTEMPT.c.id)
+    .outerjoin(_ANSWER, _ANSWER.c.attempt_id == _ATTEMPT.c.id)
+    .where(_ATTEMPT.c.id == bindparam("attempt_id")))
+
+
+def attempt_on_screen(session: Session, attempt_id: int) -> AttemptOnScreen | None:
+    """The attempt with its answers, to show; None if there is no such attempt."""
+    rows = session.connection().execute(_ATTEMPT_ON_SCREEN, {"attempt_id": attempt_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return AttemptOnScreen(
+        id=first.id, person_id=first.person_id, unit_id=first.unit_id,
+        question_ids=first.question_ids, option_order=first.option_order,
+        submitted=first.result_of is not None,
+        responses={row.question_id: row.response for row in rows
+                   if row.question_id is not None})
+
+
 # A person's attempts in a cycle, with their answers and results in the same query
 # (joined), built once: the answers' own SELECT was a second round trip on every learner
 # page, and building the statement cost more than SQLite took to run it.

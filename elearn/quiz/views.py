@@ -65,6 +65,14 @@ def _my_attempt(attempt_id: int, with_answers: bool = True) -> Attempt:
     return attempt
 
 
+def _my_attempt_on_screen(attempt_id: int) -> service.AttemptOnScreen:
+    """The signed-in person's attempt, with its answers, to show; else 404."""
+    attempt = service.attempt_on_screen(db.session, attempt_id)
+    if attempt is None or attempt.person_id != current_user.id:
+        abort(404)
+    return attempt
+
+
 @bp.get("/units/<unit_id>")
 @login_required
 def unit(unit_id: str):
@@ -102,16 +110,16 @@ def start(unit_id: str):
     return redirect(url_for("quiz.question", attempt_id=attempt_id, number=number))
 
 
-def _question_of(attempt: Attempt, number: int) -> Question:
+def _question_of(attempt: Attempt | service.AttemptOnScreen, number: int) -> Question:
     """The attempt's question at this position (from 1), else 404."""
     if not 1 <= number <= len(attempt.question_ids):
         abort(404)
     return content().units[attempt.unit_id].question(attempt.question_ids[number - 1])
 
 
-def _question_context(attempt: Attempt, number: int) -> dict:
+def _question_context(attempt: Attempt | service.AttemptOnScreen, number: int) -> dict:
     question = _question_of(attempt, number)
-    answer = attempt.answer_for(question.id)
+    response = attempt.response_for(question.id)
     return {
         "attempt": attempt,
         "unit": content().units[attempt.unit_id],
@@ -119,11 +127,11 @@ def _question_context(attempt: Attempt, number: int) -> dict:
         "total": len(attempt.question_ids),
         "question": question,
         "shown": [question.option(o) for o in attempt.option_order[question.id]],
-        "chosen": list(answer.response) if answer else [],
+        "chosen": list(response) if response else [],
         # An ordering answer is stored as the steps in order: step → position.
-        "positions": {option_id: n for n, option_id in enumerate(answer.response, 1)}
-        if answer else {},
-        "answered": sum(attempt.answer_for(qid) is not None for qid in attempt.question_ids),
+        "positions": {option_id: n for n, option_id in enumerate(response, 1)}
+        if response else {},
+        "answered": sum(attempt.response_for(qid) is not None for qid in attempt.question_ids),
     }
 
 
@@ -147,14 +155,17 @@ def _save_posted_answer(attempt: Attempt,
 @bp.route("/attempts/<int:attempt_id>/questions/<int:number>", methods=["GET", "POST"])
 @login_required
 def question(attempt_id: int, number: int):
-    posted = request.method == "POST"  # its CSRF token checked by CSRFProtect
-    # Saving an answer never reads the others: they are loaded only for a page to show.
-    attempt = _my_attempt(attempt_id, with_answers=not posted)
+    if request.method == "GET":
+        shown = _my_attempt_on_screen(attempt_id)
+        if shown.submitted:
+            return redirect(url_for("quiz.result", attempt_id=attempt_id))
+        return render_template("quiz/question.html", error=None,
+                               **_question_context(shown, number))
+    # Posted (its CSRF token checked by CSRFProtect). Saving an answer never reads the
+    # others: they are loaded only if the page must be shown again.
+    attempt = _my_attempt(attempt_id, with_answers=False)
     if attempt.result is not None:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    if not posted:
-        return render_template("quiz/question.html", error=None,
-                               **_question_context(attempt, number))
     question = _question_of(attempt, number)
     # What the redirects need, read before the commit expires the attempt.
     unit_id, total, option_order = attempt.unit_id, len(attempt.question_ids), \
@@ -180,15 +191,15 @@ def question(attempt_id: int, number: int):
 @bp.get("/attempts/<int:attempt_id>/check")
 @login_required
 def check(attempt_id: int):
-    attempt = _my_attempt(attempt_id)
-    if attempt.result is not None:
+    attempt = _my_attempt_on_screen(attempt_id)
+    if attempt.submitted:
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     unit = content().units[attempt.unit_id]
     rows = []
     for n, qid in enumerate(attempt.question_ids, 1):
         q = unit.question(qid)
-        answer = attempt.answer_for(qid)
-        rows.append((n, q, [q.option(o) for o in answer.response] if answer else None))
+        response = attempt.response_for(qid)
+        rows.append((n, q, [q.option(o) for o in response] if response is not None else None))
     return render_template("quiz/check.html", attempt=attempt, unit=unit, rows=rows,
                            error=request.args.get("missing"))
 

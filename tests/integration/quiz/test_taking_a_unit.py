@@ -100,6 +100,7 @@ def test_answers_are_saved_as_given_and_resume_after_signing_in_again(app, signe
     back = again.get(f"/attempts/{attempt_id}/questions/1").get_data(as_text=True)
     chosen = first.correct_ids[0]
     assert re.search(rf'value="{chosen}" checked', back) or first.kind.value == "ordering"
+    assert f"1 of {len(attempt.question_ids)} answered" in back
 
 
 def test_options_are_shuffled_once_and_stay_stable_within_the_attempt(signed_in, cycle, db):
