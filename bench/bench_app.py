@@ -3,13 +3,17 @@
 `/bench/signed-in-bytes` answers a signed-in request with the certificate's bytes through
 the same `send_pdf`, but without looking the certificate up: comparing the download with
 it isolates what the lookup and the scope check cost, apart from the signed-in session
-(cookie, person and roles) that any signed-in page pays. Never part of the real app.
+(cookie, person and roles) that any signed-in page pays. `/bench/password-check` verifies
+one password as sign-in does, so that the journey's figure "without the hash" subtracts
+the hash as a worker pays it (argon2 is memory-hard: it costs a busy worker more than it
+costs a quiet benchmark process). Never part of the real app.
 """
 
 from pathlib import Path
 
 from flask_login import login_required
 
+from elearn.auth.passwords import hash_password, verify_password
 from elearn.certification.download import send_pdf
 from wsgi import app
 
@@ -24,3 +28,12 @@ def signed_in_bytes():
     if "pdf" not in _cache:
         _cache["pdf"] = _PDF.read_bytes()
     return send_pdf(_cache["pdf"], "bench.pdf", "bench")
+
+
+_HASH = hash_password("correct horse battery")
+
+
+@app.get("/bench/password-check")
+def password_check():
+    """One argon2 verification, as a sign-in makes it."""
+    return "ok\n" if verify_password(_HASH, "correct horse battery") else ("no\n", 500)

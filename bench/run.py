@@ -186,7 +186,7 @@ def _wrk_post(url: str, cookie: str, body: str) -> float:
 
 
 # Learner journeys measured for the server CPU figure; --quick lowers it.
-JOURNEYS = 20
+JOURNEYS = 40
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _ANSWER = re.compile(r'name="answer" value="([^"]+)"')
 _POSITION = re.compile(r'name="(position-[^"]+)"')
@@ -248,14 +248,12 @@ def _journey(base: str, email: str, unit_id: str) -> int:
     return n
 
 
-def bench_journeys(base: str, server_pid: int, unit_id: str, password_hash: str
-                   ) -> dict[str, float]:
+def bench_journeys(base: str, server_pid: int, unit_id: str) -> dict[str, float]:
     """Server CPU per learner journey (gunicorn workers' CPU seconds / journeys), and its
     floor: as many requests to /healthz. Without the hash: less one argon2 verification
-    per journey, timed in this process (the same library and parameters)."""
+    per journey, as the workers pay it (bench_app's /bench/password-check)."""
     import requests
 
-    from elearn.auth.passwords import verify_password
 
     _journey(base, "journey0@example.org", unit_id)  # warm-up, not counted
     before = _workers_cpu(server_pid)
@@ -267,8 +265,16 @@ def bench_journeys(base: str, server_pid: int, unit_id: str, password_hash: str
     for _ in range(requests_made):
         floor_session.get(f"{base}/healthz")
     floor_cpu = (_workers_cpu(server_pid) - before) / JOURNEYS
-    hash_cpu = _cpu_medians({"hash": lambda: verify_password(
-        password_hash, "correct horse battery")}, 5 if JOURNEYS < 10 else 25)["hash"]
+    # The hash as the workers pay it: as many password checks as journeys, less as many
+    # requests to /healthz (measured in the same process, it was a fifth cheaper).
+    before = _workers_cpu(server_pid)
+    for _ in range(JOURNEYS):
+        floor_session.get(f"{base}/bench/password-check").raise_for_status()
+    checks_cpu = _workers_cpu(server_pid) - before
+    before = _workers_cpu(server_pid)
+    for _ in range(JOURNEYS):
+        floor_session.get(f"{base}/healthz")
+    hash_cpu = (checks_cpu - (_workers_cpu(server_pid) - before)) / JOURNEYS
     return {"journey_cpu": journey_cpu, "journey_cpu_no_hash": journey_cpu - hash_cpu,
             "journey_floor": floor_cpu, "journey_requests": requests_made / JOURNEYS}
 
@@ -409,7 +415,7 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
             for name, measure in downloads.items():
                 rounds[name].append(measure())
         figures |= {name: statistics.median(values) for name, values in rounds.items()}
-        return figures | bench_journeys(base, server.pid, unit_id, password)
+        return figures | bench_journeys(base, server.pid, unit_id)
     finally:
         server.terminate()
         server.wait()
