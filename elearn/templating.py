@@ -72,6 +72,28 @@ def fixed_url(endpoint: str, **values) -> str:
     return url
 
 
+# The section of the site each page belongs to, for the navigation's aria-current.
+_SECTIONS = {"learner.home": "home", "learner.policy": "policy", "learner.my_data": "my_data"}
+_SECTIONS_BY_BLUEPRINT = {"hr": "hr", "cycles": "hr", "people": "hr", "understanding": "hr",
+                          "admin": "admin"}
+
+
+def main_navigation() -> Markup:
+    """The navigation's links for the signed-in person: rendered once for each combination
+    of roles and section of the site, and kept (a bounded set). Its dozen conditions and
+    addresses were a tenth of a page's rendering, on every page."""
+    person = current_user._get_current_object()
+    section = _SECTIONS.get(request.endpoint) or _SECTIONS_BY_BLUEPRINT.get(request.blueprint)
+    key = (request.script_root, person.roles, has_my_training_page(), section)
+    kept = current_app.extensions.setdefault("elearn_navigation", {})
+    if key not in kept:
+        kept[key] = Markup(current_app.jinja_env.get_template("navigation.html").render(
+            section=section, my_training=key[2],
+            completion=person.has_role(Role.HR, Role.LEADER),
+            administrator=person.has_role(Role.ADMIN)))
+    return kept[key]
+
+
 def _title_says_error() -> str:
     """Called by the error summary: the page's title will begin "Error:" (see init_app)."""
     g.page_has_error = True
@@ -88,7 +110,8 @@ def init_app(app: Flask) -> None:
         title_says_error=_title_says_error, has_my_training_page=has_my_training_page,
         STATE_LABELS=STATE_LABELS, field_attrs=field_attrs, form_error_list=form_error_list,
         ROLE_LABELS=ROLE_LABELS, Role=Role, hidden_fields=hidden_fields,
-        csrf_field=csrf_field, fixed_url=fixed_url)
+        csrf_field=csrf_field, fixed_url=fixed_url,
+        main_navigation=main_navigation)
     app.jinja_env.filters.update(
         long_date=long_date, people=people_count, version_words=version_words,
         training_title=training_title, long_iso_date=_long_iso_date,

@@ -41,6 +41,10 @@ class Attempt(Base):
         back_populates="attempt", lazy="joined", uselist=False
     )
 
+    @property
+    def submitted(self) -> bool:
+        return self.result is not None
+
     def answer_for(self, question_id: str) -> Answer | None:
         return next((a for a in self.answers if a.question_id == question_id), None)
 

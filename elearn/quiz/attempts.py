@@ -88,7 +88,14 @@ def _own_attempt(session: Session, person: AnyPerson, attempt_id: int) -> Attemp
 def _open_attempt(session: Session, person: AnyPerson, cycle: ReviewCycle,
                   today: date, attempt_id: int) -> Attempt:
     attempt = _own_attempt(session, person, attempt_id)
-    if attempt.result is not None:
+    _refuse_closed(attempt, cycle, today)
+    return attempt
+
+
+def _refuse_closed(attempt: Attempt | AttemptOnScreen, cycle: ReviewCycle,
+                   today: date) -> None:
+    """Raise why the attempt's answers can no longer change, if they cannot."""
+    if attempt.submitted:
         raise AttemptClosed("This attempt has already been submitted, so its answers can no "
                             "longer change. Start a new attempt from your home page.")
     if attempt.cycle_id != cycle.id:
@@ -98,7 +105,6 @@ def _open_attempt(session: Session, person: AnyPerson, cycle: ReviewCycle,
         raise DeadlinePassed(
             f"The review date ({cycle.review_date:%d %B %Y}) has passed, so answers can no "
             "longer be accepted. The Trust will reopen training when the policy is reviewed.")
-    return attempt
 
 
 # Read on every learner page: built once, since building a statement costs more than
@@ -141,6 +147,7 @@ class AttemptOnScreen:
 
     id: int
     person_id: int
+    cycle_id: int
     unit_id: str
     question_ids: list[str]
     option_order: dict[str, list[str]]
@@ -153,7 +160,8 @@ class AttemptOnScreen:
 
 _RESULT = AttemptResult.__table__
 _ATTEMPT_ON_SCREEN = (
-    select(_ATTEMPT.c.id, _ATTEMPT.c.person_id, _ATTEMPT.c.unit_id, _ATTEMPT.c.question_ids,
+    select(_ATTEMPT.c.id, _ATTEMPT.c.person_id, _ATTEMPT.c.cycle_id, _ATTEMPT.c.unit_id,
+           _ATTEMPT.c.question_ids,
            _ATTEMPT.c.option_order, _RESULT.c.attempt_id.label("result_of"),
            _ANSWER.c.question_id, _ANSWER.c.response)
     .outerjoin(_RESULT, _RESULT.c.attempt_id == _ATTEMPT.c.id)
@@ -168,7 +176,7 @@ def attempt_on_screen(session: Session, attempt_id: int) -> AttemptOnScreen | No
         return None
     first = rows[0]
     return AttemptOnScreen(
-        id=first.id, person_id=first.person_id, unit_id=first.unit_id,
+        id=first.id, person_id=first.person_id, cycle_id=first.cycle_id, unit_id=first.unit_id,
         question_ids=first.question_ids, option_order=first.option_order,
         submitted=first.result_of is not None,
         responses={row.question_id: row.response for row in rows
@@ -262,7 +270,18 @@ def save_answer(session: Session, content: Content, person: AnyPerson, cycle: Re
                 attempt_id: int, question_id: str, response: list[str], today: date,
                 now: datetime) -> None:
     """Keep the learner's answer to one question of their open attempt."""
-    attempt = _open_attempt(session, person, cycle, today, attempt_id)
+    attempt = attempt_on_screen(session, attempt_id)
+    if attempt is None or attempt.person_id != person.id:
+        raise AttemptNotFound("There is no such attempt.")
+    keep_answer(session, content, attempt, cycle, question_id, response, today, now)
+
+
+def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
+                cycle: ReviewCycle, question_id: str, response: list[str], today: date,
+                now: datetime) -> None:
+    """save_answer() for an attempt the caller has read already (and found to be the
+    person's): the question page reads it to know the question asked."""
+    _refuse_closed(attempt, cycle, today)
     if question_id not in attempt.question_ids:
         raise AttemptError("That question is not part of this attempt.")
     unit = content.units[attempt.unit_id]
@@ -278,8 +297,8 @@ def save_answer(session: Session, content: Content, person: AnyPerson, cycle: Re
               "answered_at": now}
     session.connection().execute(_answer_upsert(session), values)
     session.connection().execute(_TOUCH_ATTEMPT, {"touched_id": attempt.id, "now": now})
-    # What the session holds of this attempt is now out of date.
-    session.expire(attempt, ["answers", "last_activity_at"])
+    # Any ORM copy of this attempt the session holds is now out of date.
+    session.expire_all()
 
 
 def submit_attempt(session: Session, content: Content, person: AnyPerson, cycle: ReviewCycle,

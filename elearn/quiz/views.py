@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 
 from elearn.certification.issuing import issue_missing_certificates
 from elearn.certification.services import record_completions
@@ -49,16 +49,10 @@ def _cycle_or_404():
 # (joined), built once, where a get() and a selectin load made two, built per request.
 _ATTEMPT_WITH_ANSWERS = (select(Attempt).options(joinedload(Attempt.answers))
                          .where(Attempt.id == bindparam("attempt_id")))
-# Saving an answer: the attempt alone (its answers are otherwise loaded with it, by a second
-# SELECT), read only if an error puts the page back on screen.
-_ATTEMPT_ALONE = (select(Attempt).options(lazyload(Attempt.answers))
-                  .where(Attempt.id == bindparam("attempt_id")))
 
 
-def _my_attempt(attempt_id: int, with_answers: bool = True) -> Attempt:
-    """The signed-in person's attempt, else 404; its answers loaded with it unless the
-    caller will not read them (saving an answer needs only the attempt)."""
-    attempt = db.session.scalars(_ATTEMPT_WITH_ANSWERS if with_answers else _ATTEMPT_ALONE,
+def _my_attempt(attempt_id: int) -> Attempt:
+    attempt = db.session.scalars(_ATTEMPT_WITH_ANSWERS,
                                  {"attempt_id": attempt_id}).unique().one_or_none()
     if attempt is None or attempt.person_id != current_user.id:
         abort(404)
@@ -135,7 +129,7 @@ def _question_context(attempt: Attempt | service.AttemptOnScreen, number: int) -
     }
 
 
-def _save_posted_answer(attempt: Attempt,
+def _save_posted_answer(attempt: service.AttemptOnScreen,
                         question: Question) -> tuple[list[str], str | None, int]:
     """Read the posted answer and keep it: the response, any error, and the page's status."""
     response, error = response_from_form(question, attempt.option_order[question.id],
@@ -143,8 +137,8 @@ def _save_posted_answer(attempt: Attempt,
     if error is not None:
         return response, error, 422
     try:
-        service.save_answer(db.session, content(), _person(), _cycle_or_404(), attempt.id,
-                            question.id, response, date.today(), utcnow())
+        service.keep_answer(db.session, content(), attempt, _cycle_or_404(), question.id,
+                            response, date.today(), utcnow())
     except service.AttemptError as exc:
         db.session.rollback()
         return response, str(exc), 409
@@ -161,13 +155,11 @@ def question(attempt_id: int, number: int):
             return redirect(url_for("quiz.result", attempt_id=attempt_id))
         return render_template("quiz/question.html", error=None,
                                **_question_context(shown, number))
-    # Posted (its CSRF token checked by CSRFProtect). Saving an answer never reads the
-    # others: they are loaded only if the page must be shown again.
-    attempt = _my_attempt(attempt_id, with_answers=False)
-    if attempt.result is not None:
-        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    # Posted (its CSRF token checked by CSRFProtect).
+    attempt = _my_attempt_on_screen(attempt_id)
+    if attempt.submitted:
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
     question = _question_of(attempt, number)
-    # What the redirects need, read before the commit expires the attempt.
     unit_id, total, option_order = attempt.unit_id, len(attempt.question_ids), \
         attempt.option_order[question.id]
     response, error, status = _save_posted_answer(attempt, question)
@@ -181,8 +173,9 @@ def question(attempt_id: int, number: int):
             return redirect(url_for("quiz.question", attempt_id=attempt_id,
                                     number=number + 1))
         return redirect(url_for("quiz.check", attempt_id=attempt_id))
-    # The page again, with the problem and what was given: nothing of it is lost.
-    ctx = _question_context(attempt, number)
+    # The page again, with the problem and what was given: nothing of it is lost. Read
+    # again: a refused save has rolled back.
+    ctx = _question_context(_my_attempt_on_screen(attempt_id), number)
     ctx["chosen"] = response or ctx["chosen"]
     ctx.update(kept_input(question, option_order, request.form))
     return render_template("quiz/question.html", error=error, **ctx), status
