@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from elearn.content.model import Content, Track
 from elearn.models import AnyPerson, Person, Role, School
@@ -53,11 +53,13 @@ def parse_roles(raw: tuple[str, ...] | list[str]) -> set[Role]:
     return roles
 
 
-_BY_EMAIL = select(Person).where(Person.email == bindparam("email"))  # built once
+# Built once; the roles joined (every sign-in reads them), not a second SELECT.
+_BY_EMAIL = (select(Person).options(joinedload(Person.role_rows))
+             .where(Person.email == bindparam("email")))
 
 
 def find_by_email(session: Session, email: str) -> Person | None:
-    return session.scalar(_BY_EMAIL, {"email": email.strip().lower()})
+    return session.scalars(_BY_EMAIL, {"email": email.strip().lower()}).unique().one_or_none()
 
 
 # Bidirectional embedding, override and isolate controls: they make the text after them

@@ -114,6 +114,12 @@ _CARRIED_OVER = select(CarriedOverPass).where(
     CarriedOverPass.cycle_id == bindparam("cycle_id"))
 
 
+_CARRIED_OVER_AT_UNIT = (select(CarriedOverPass.id)
+                         .where(CarriedOverPass.person_id == bindparam("person_id"),
+                                CarriedOverPass.cycle_id == bindparam("cycle_id"),
+                                CarriedOverPass.unit_id == bindparam("unit_id")))
+
+
 def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, CarriedOverPass]:
     """Units whose pass in an earlier cycle counts in this one, with the original attempt."""
     rows = session.scalars(_CARRIED_OVER, {"person_id": person_id, "cycle_id": cycle_id})
@@ -237,9 +243,8 @@ def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: 
         return open_attempt
     if unit_state(existing, unit.fingerprint) is UnitState.PASSED:
         raise AttemptClosed("You have already passed this unit in this review cycle.")
-    if session.scalar(select(CarriedOverPass.id).where(
-            CarriedOverPass.person_id == person.id, CarriedOverPass.cycle_id == cycle.id,
-            CarriedOverPass.unit_id == unit_id)) is not None:
+    if session.scalar(_CARRIED_OVER_AT_UNIT, {"person_id": person.id, "cycle_id": cycle.id,
+                                              "unit_id": unit_id}) is not None:
         raise AttemptClosed("Your pass at this unit in the last review cycle carries over: "
                             "the policy's changes do not touch it.")
     question_ids, option_order = draw(unit, rng or random.SystemRandom(),
