@@ -90,7 +90,7 @@ def _certificate(content: Content, renderer: CertificateRenderer, pending: _Pend
     cycle = ReviewCycle(policy_id=pending.policy_id, policy_version=pending.policy_version,
                         review_date=pending.review_date)  # transient: never added
     policy = policy_in_force(content, cycle)
-    track = next((t for t in content.tracks if t.id == pending.track_id), None)
+    track = content.track(pending.track_id)
     if track is None:
         log.error("certificate not issued: track %r is no longer in the content",
                   pending.track_id)

@@ -159,8 +159,9 @@ class Content:
                 found.append((unit, questions))
         return found
 
-    def track(self, track_id: str) -> Track:
-        return next(t for t in self.tracks if t.id == track_id)
+    def track(self, track_id: str) -> Track | None:
+        """The track with this id; None if the content has no such track (any longer)."""
+        return next((t for t in self.tracks if t.id == track_id), None)
 
     def tracks_for_roles(self, roles: Iterable[str]) -> tuple[Track, ...]:
         """The tracks a person holding these roles must take."""

@@ -19,7 +19,7 @@ from elearn.learner.reading import reading_minutes
 from elearn.models import Person, utcnow
 from elearn.people.personal_data import personal_data
 from elearn.quiz.attempts import attempts_for, carried_over, progress
-from elearn.quiz.next_unit import minutes_left, next_unit
+from elearn.quiz.next_unit import minutes_left, next_unit, time_left
 from elearn.wording import version_words
 
 bp = Blueprint("learner", __name__, template_folder="templates")
@@ -47,6 +47,7 @@ def home():
     policy = policy_in_force(trust_content, cycle)
     return render_template(
         "learner/home.html", next_unit=next_unit, minutes_left=minutes_left,
+        left=time_left(rows for _, rows in track_rows),
         reading_minutes=reading_minutes(policy), policy_version=policy.version,
         cycle=cycle,
         changes=changes,

@@ -8,6 +8,7 @@ done. Otherwise the first unit not yet passed, in the track's order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from elearn.content.model import Content, Track
 from elearn.models import Attempt, CarriedOverPass
@@ -31,6 +32,19 @@ def next_unit_after(content: Content, tracks: Iterable[Track], unit_id: str,
         if found is not None:
             return found
     return None
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    scenarios: int
+    minutes: int
+
+
+def time_left(tracks_rows: Iterable[Sequence[UnitProgress]]) -> TimeLeft:
+    """The scenarios not yet passed across a person's tracks, and about how long they take
+    in all: a unit in two tracks is one scenario to take, counted once."""
+    to_do = {row.unit.id: row.unit for rows in tracks_rows for row in rows if not row.passed}
+    return TimeLeft(len(to_do), sum(unit.minutes for unit in to_do.values()))
 
 
 def minutes_left(rows: Sequence[UnitProgress]) -> int:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from elearn.content import load_content
 from elearn.learner.reading import policy_words, reading_minutes
 from elearn.quiz.attempts import UnitState
-from elearn.quiz.next_unit import minutes_left, next_unit
+from elearn.quiz.next_unit import minutes_left, next_unit, time_left
 from elearn.wording import training_title, version_words
 
 
@@ -36,6 +36,13 @@ def test_minutes_left_adds_up_the_units_not_passed():
     rows = [_row("a", UnitState.PASSED, minutes=5), _row("b", UnitState.FAILED, minutes=6),
             _row("c", UnitState.NOT_STARTED, minutes=5)]
     assert minutes_left(rows) == 11
+
+
+def test_time_left_counts_a_unit_shared_by_two_tracks_once():
+    staff = [_row("a", UnitState.PASSED, minutes=5), _row("shared", UnitState.FAILED, minutes=6)]
+    leaders = [_row("shared", UnitState.FAILED, minutes=6), _row("c", UnitState.NOT_STARTED)]
+    left = time_left([staff, leaders])
+    assert (left.scenarios, left.minutes) == (2, 11)
 
 
 def test_the_policy_takes_about_ten_minutes_to_read():
