@@ -3,7 +3,7 @@ signed-in person's tracks, and the audit trail for this request."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from elearn.audit import record as audit_record
@@ -11,8 +11,9 @@ from elearn.certification.render import CertificateRenderer
 from elearn.certification.signing import CertificateSigner, SigningIdentityError
 from elearn.content import Content
 from elearn.content.model import Track
+from elearn.cycles.rules import current_cycle
 from elearn.extensions import db
-from elearn.models import Role
+from elearn.models import ReviewCycle, Role
 from elearn.people.rules import tracks_of
 
 
@@ -27,6 +28,14 @@ def audit(action: str, subject: str | None = None, actor_id: int | None = None,
         actor_id = current_user.id
     audit_record(db.session, action, actor_id=actor_id, address=request.remote_addr,
                  subject=subject, **details)
+
+
+def current_cycle_or_404() -> ReviewCycle:
+    """The review cycle in force; 404 before the Trust has recorded its first review."""
+    cycle = current_cycle(db.session)
+    if cycle is None:
+        abort(404)
+    return cycle
 
 
 def signer() -> CertificateSigner:

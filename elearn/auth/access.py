@@ -9,8 +9,9 @@ from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 
-from elearn.models import Role
+from elearn.models import Person, Role, School
 
 F = TypeVar("F", bound=Callable)
 
@@ -30,6 +31,23 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def person_to_manage_or_404(session: Session, person_id: int) -> Person:
+    """The person, if the signed-in HR officer manages their school; else 404, the same as
+    for nobody (it reveals nothing)."""
+    person = session.get(Person, person_id)
+    if person is None or not may_manage_school(current_user, person.school_id):
+        abort(404)
+    return person
+
+
+def school_to_manage_or_404(session: Session, school_id: int) -> School:
+    """The school, if the signed-in HR officer manages it; else 404."""
+    school = session.get(School, school_id)
+    if school is None or not may_manage_school(current_user, school_id):
+        abort(404)
+    return school
 
 
 def schools_to_manage(person) -> set[int] | None:

@@ -28,6 +28,7 @@ from elearn.auth.access import (
     may_manage_school,
     may_record_review,
     roles_required,
+    school_to_manage_or_404,
     schools_to_manage,
 )
 from elearn.certification import codes
@@ -39,7 +40,7 @@ from elearn.certification.services import (
 )
 from elearn.content.model import UnknownVersion
 from elearn.content.versions import Change, diff_policies
-from elearn.current import audit, content
+from elearn.current import audit, content, current_cycle_or_404
 from elearn.cycles.forms import ReviewForm, RevokeForm
 from elearn.cycles.retraining import Retraining, plan_each_choice
 from elearn.cycles.review import ReviewError, check_review, record_review
@@ -164,10 +165,8 @@ def policy_changes():
 @bp.get("/schools/<int:school_id>/certificates.zip")
 @roles_required(Role.HR)
 def school_certificates(school_id: int):
-    school = db.session.get(School, school_id)
-    cycle = current_cycle(db.session)
-    if school is None or cycle is None or not may_manage_school(current_user, school_id):
-        abort(404)
+    school = school_to_manage_or_404(db.session, school_id)
+    cycle = current_cycle_or_404()
     everyone = list(db.session.scalars(
         select(Certificate).join(Person, Person.id == Certificate.person_id)
         .where(Person.school_id == school_id, Certificate.cycle_id == cycle.id)

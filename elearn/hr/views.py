@@ -26,10 +26,11 @@ from sqlalchemy import select
 
 from elearn.audit import Actor
 from elearn.auth.access import (
-    may_manage_school,
     may_mark_leaver,
     may_see_school,
+    person_to_manage_or_404,
     roles_required,
+    school_to_manage_or_404,
     schools_to_see,
 )
 from elearn.certification.issuing import issue_missing_certificates
@@ -39,7 +40,7 @@ from elearn.certification.services import (
     name_problem,
     record_completions,
 )
-from elearn.current import audit, content, renderer
+from elearn.current import audit, content, current_cycle_or_404, renderer
 from elearn.cycles.rules import current_cycle, deadline
 from elearn.extensions import db
 from elearn.hr import exports
@@ -56,7 +57,7 @@ from elearn.hr.people_list import (
     visible_schools,
 )
 from elearn.hr.summary import summarise
-from elearn.models import MANUAL, ROLE_LABELS, Attempt, Person, ReviewCycle, Role, School, utcnow
+from elearn.models import MANUAL, ROLE_LABELS, Attempt, Person, ReviewCycle, Role, utcnow
 from elearn.people import leavers
 from elearn.quiz.attempts import carried_over
 from elearn.wording import people_count
@@ -144,7 +145,7 @@ EXPORT_FORMATS = {
 
 def _export(kind: str) -> Response:
     """The filtered people list as a file, audited with its filters; never cached."""
-    cycle = current_cycle(db.session) or abort(404)
+    cycle = current_cycle_or_404()
     rows, schools, people_filter = _filtered_rows(cycle)[:3]
     audit("export-people", None, format=kind, rows=len(rows),
           filters={k: v for k, v in request.args.items() if v})
@@ -219,10 +220,8 @@ def _person_page(person: Person, leaver_form: LeaverForm, status: int = 200):
 def issue_certificates(person_id: int):
     """Issue the certificates held back while the person's name could not be printed, once
     HR has corrected it (by the staff import)."""
-    person = db.session.get(Person, person_id)
-    cycle = current_cycle(db.session)
-    if person is None or cycle is None or not may_manage_school(current_user, person.school_id):
-        abort(404)
+    person = person_to_manage_or_404(db.session, person_id)
+    cycle = current_cycle_or_404()
     if ActionForm().validate_on_submit():
         problem = name_problem(person)
         if problem:
@@ -297,10 +296,8 @@ def _not_confirmed(form: RemindForm) -> str:
 @bp.post("/people/<int:person_id>/remind")
 @roles_required(Role.HR)
 def remind_person(person_id: int):
-    person = db.session.get(Person, person_id)
-    cycle = current_cycle(db.session)
-    if person is None or cycle is None or not may_manage_school(current_user, person.school_id):
-        abort(404)
+    person = person_to_manage_or_404(db.session, person_id)
+    cycle = current_cycle_or_404()
     form = RemindForm()
     if not form.validate_on_submit():
         flash(_not_confirmed(form), "error")
@@ -317,10 +314,8 @@ def remind_person(person_id: int):
 @bp.post("/schools/<int:school_id>/remind")
 @roles_required(Role.HR)
 def remind_school(school_id: int):
-    school = db.session.get(School, school_id)
-    cycle = current_cycle(db.session)
-    if school is None or cycle is None or not may_manage_school(current_user, school_id):
-        abort(404)
+    school = school_to_manage_or_404(db.session, school_id)
+    cycle = current_cycle_or_404()
     form = RemindForm()
     if not form.validate_on_submit():
         flash(_not_confirmed(form), "error")

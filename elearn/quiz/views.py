@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from elearn.certification.issuing import issue_missing_certificates
 from elearn.certification.services import record_completions
 from elearn.content.model import Question
-from elearn.current import content, my_tracks, renderer
+from elearn.current import content, current_cycle_or_404, my_tracks, renderer
 from elearn.cycles.rules import current_cycle, deadline, policy_in_force
 from elearn.extensions import db
 from elearn.models import Attempt, ReviewCycle, SignedInPerson, utcnow
@@ -36,13 +36,6 @@ bp = Blueprint("quiz", __name__, template_folder="templates")
 def _person() -> SignedInPerson:
     """The signed-in person, as the quiz's rules need them (id, roles, name, school)."""
     return current_user._get_current_object()
-
-
-def _cycle_or_404():
-    cycle = current_cycle(db.session)
-    if cycle is None:
-        abort(404)
-    return cycle
 
 
 # Every question page and answer loads the attempt with its result and answers: one query
@@ -73,7 +66,7 @@ def unit(unit_id: str):
     trust_content = content()
     if not any(unit_id in t.unit_ids for t in my_tracks()):
         abort(404)
-    cycle = _cycle_or_404()
+    cycle = current_cycle_or_404()
     mine = service.attempts_for(db.session, current_user.id, cycle.id, unit_id)
     [row] = service.progress(trust_content, [unit_id], mine,
                              service.carried_over(db.session, current_user.id, cycle.id))
@@ -87,7 +80,7 @@ def unit(unit_id: str):
 def start(unit_id: str):
     # The CSRF token was checked by CSRFProtect before this view (as on every POST): a
     # FlaskForm here would only check it again.
-    cycle = _cycle_or_404()
+    cycle = current_cycle_or_404()
     try:
         attempt = service.start_attempt(db.session, content(), _person(), cycle, unit_id,
                                         date.today(), utcnow())
@@ -137,8 +130,8 @@ def _save_posted_answer(attempt: service.AttemptOnScreen,
     if error is not None:
         return response, error, 422
     try:
-        service.keep_answer(db.session, content(), attempt, _cycle_or_404(), question.id,
-                            response, date.today(), utcnow())
+        service.keep_answer(db.session, content(), attempt, current_cycle_or_404(),
+                            question.id, response, date.today(), utcnow())
     except service.AttemptError as exc:
         db.session.rollback()
         return response, str(exc), 409
@@ -201,7 +194,7 @@ def check(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     attempt = _my_attempt(attempt_id)  # the CSRF token: checked by CSRFProtect
-    person, cycle, now = _person(), _cycle_or_404(), utcnow()
+    person, cycle, now = _person(), current_cycle_or_404(), utcnow()
     try:
         result = service.submit_attempt(db.session, content(), person, cycle, attempt.id,
                                         date.today(), now)
