@@ -49,11 +49,12 @@ def _address() -> str:
 def _signed_in(person: Person, account: str, form: SignInForm):
     """Record the sign-in, start a fresh session for the person, and send them on."""
     audit("sign-in", f"person:{person.id}", actor_id=person.id)
-    # Written, then set aside before the commit: the commit would expire the person, and
-    # login_user() below would read them all again.
+    # Written, then set aside during the commit: the commit would expire the person, and
+    # login_user() below would read them all again. Back in the session after, unexpired.
     db.session.flush()
     db.session.expunge(person)
     db.session.commit()
+    db.session.add(person)
     session.clear()  # a fresh session at sign-in: nothing carried over
     # Permanent + refreshed on each request: the session ends after SESSION_IDLE_MINUTES
     # without a request, not at a fixed time after sign-in.
