@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from elearn.auth import throttle
@@ -61,7 +62,13 @@ def authenticate(session: Session, email: str, password: str, origin: str, now: 
         throttle.record_failure(session, account, origin, now)
         raise SignInError(SIGN_IN_FAILED)
     if needs_rehash(stored_hash):
-        person.password_hash = hash_password(password)
+        # Only over the hash just checked: a password reset committed during the check (the
+        # transaction ended before it) must not be undone by the old password's new hash.
+        session.connection().execute(
+            update(Person.__table__)
+            .where(Person.__table__.c.id == person.id,
+                   Person.__table__.c.password_hash == stored_hash)
+            .values(password_hash=hash_password(password)))
     throttle.clear_account(session, account)
     person.last_sign_in_at = now
     return person

@@ -142,7 +142,7 @@ def _save_posted_answer(attempt: service.AttemptOnScreen,
 @bp.route("/attempts/<int:attempt_id>/questions/<int:number>", methods=["GET", "POST"])
 @login_required
 def question(attempt_id: int, number: int):
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (which CSRFProtect does not check)
         shown = _my_attempt_on_screen(attempt_id)
         if shown.submitted:
             return redirect(url_for("quiz.result", attempt_id=attempt_id))

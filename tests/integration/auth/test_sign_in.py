@@ -1,7 +1,8 @@
 from argon2 import PasswordHasher
 from helpers import PASSWORD, csrf_token, sign_in
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from elearn.auth import services
 from elearn.auth.passwords import needs_rehash, verify_password
 from elearn.models import AuditEvent, LoginFailure, Person, Role, utcnow
 
@@ -194,3 +195,26 @@ def test_a_password_stored_with_weaker_settings_is_hashed_again_at_sign_in(
     stored = db.session.get(Person, person.id).password_hash
     assert stored != weaker and not needs_rehash(stored)
     assert verify_password(stored, PASSWORD)
+
+
+def test_a_password_reset_during_the_sign_in_check_is_not_undone_by_the_rehash(
+        app, make_person, db, monkeypatch):
+    person = make_person(Role.STAFF)
+    weaker = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    person.password_hash = weaker
+    person_id, email = person.id, person.email
+    db.session.commit()  # the test holds no transaction while the request runs
+    reset_to = PasswordHasher().hash("a brand new passphrase")
+    checked = services.verify_password
+
+    def check_while_the_password_is_reset(stored, password):
+        # Another request resets the password while this sign-in checks the old one.
+        with db.engine.begin() as other:
+            other.execute(update(Person).where(Person.id == person_id)
+                          .values(password_hash=reset_to))
+        return checked(stored, password)
+
+    monkeypatch.setattr(services, "verify_password", check_while_the_password_is_reset)
+    sign_in(app.test_client(), email)
+    db.session.expire_all()
+    assert db.session.get(Person, person_id).password_hash == reset_to

@@ -296,3 +296,15 @@ def test_starting_answering_and_submitting_without_the_csrf_token_are_refused(
     assert client.post(f"/attempts/{attempt_id}/submit").status_code == 400
     assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 0
     assert db.session.get(Attempt, attempt_id).result is None
+
+
+def test_a_head_request_for_a_question_shows_it_and_saves_nothing(signed_in, cycle, db):
+    client, _ = signed_in(Role.STAFF)
+    attempt_id, _ = _start(client)
+    attempt = db.session.get(Attempt, attempt_id)
+    question = content().units["friends"].question(attempt.question_ids[0])
+    # CSRFProtect does not check HEAD: a HEAD with a form body must not reach the saving.
+    data = {"go": "next", **_right(question, attempt.option_order[question.id])}
+    response = client.open(f"/attempts/{attempt_id}/questions/1", method="HEAD", data=data)
+    assert response.status_code == 200
+    assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 0
