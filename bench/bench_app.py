@@ -5,8 +5,8 @@ the same `send_pdf`, but without looking the certificate up: comparing the downl
 it isolates what the lookup and the scope check cost, apart from the signed-in session
 (cookie, person and roles) that any signed-in page pays. `/bench/password-check` verifies
 one password as sign-in does, so that the journey's figure "without the hash" subtracts
-the hash as a worker pays it (argon2 is memory-hard: it costs a busy worker more than it
-costs a quiet benchmark process). Never part of the real app.
+the hash as a worker pays it, not as the bench's own process does. Never part of the real
+app.
 """
 
 from pathlib import Path

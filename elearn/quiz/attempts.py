@@ -79,7 +79,11 @@ def draw(unit: Unit, rng: random.Random, required: frozenset[str] = frozenset()
 
 
 def _own_attempt(session: Session, person: AnyPerson, attempt_id: int) -> Attempt:
-    attempt = session.get(Attempt, attempt_id)
+    return _refuse_others(session.get(Attempt, attempt_id), person)
+
+
+def _refuse_others(attempt, person: AnyPerson):
+    """The attempt, if it is the person's (another person's looks like none at all)."""
     if attempt is None or attempt.person_id != person.id:
         raise AttemptNotFound("There is no such attempt.")
     return attempt
@@ -114,10 +118,8 @@ _CARRIED_OVER = select(CarriedOverPass).where(
     CarriedOverPass.cycle_id == bindparam("cycle_id"))
 
 
-_CARRIED_OVER_AT_UNIT = (select(CarriedOverPass.id)
-                         .where(CarriedOverPass.person_id == bindparam("person_id"),
-                                CarriedOverPass.cycle_id == bindparam("cycle_id"),
-                                CarriedOverPass.unit_id == bindparam("unit_id")))
+_CARRIED_OVER_AT_UNIT = (_CARRIED_OVER.with_only_columns(CarriedOverPass.id)
+                         .where(CarriedOverPass.unit_id == bindparam("unit_id")))
 
 
 def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, CarriedOverPass]:
@@ -167,8 +169,8 @@ class AttemptOnScreen:
 _RESULT = AttemptResult.__table__
 _ATTEMPT_ON_SCREEN = (
     select(_ATTEMPT.c.id, _ATTEMPT.c.person_id, _ATTEMPT.c.cycle_id, _ATTEMPT.c.unit_id,
-           _ATTEMPT.c.question_ids,
-           _ATTEMPT.c.option_order, _RESULT.c.attempt_id.label("result_of"),
+           _ATTEMPT.c.question_ids, _ATTEMPT.c.option_order,
+           _RESULT.c.attempt_id.label("result_of"),
            _ANSWER.c.question_id, _ANSWER.c.response)
     .outerjoin(_RESULT, _RESULT.c.attempt_id == _ATTEMPT.c.id)
     .outerjoin(_ANSWER, _ANSWER.c.attempt_id == _ATTEMPT.c.id)
@@ -275,9 +277,7 @@ def save_answer(session: Session, content: Content, person: AnyPerson, cycle: Re
                 attempt_id: int, question_id: str, response: list[str], today: date,
                 now: datetime) -> None:
     """Keep the learner's answer to one question of their open attempt."""
-    attempt = attempt_on_screen(session, attempt_id)
-    if attempt is None or attempt.person_id != person.id:
-        raise AttemptNotFound("There is no such attempt.")
+    attempt = _refuse_others(attempt_on_screen(session, attempt_id), person)
     keep_answer(session, content, attempt, cycle, question_id, response, today, now)
 
 

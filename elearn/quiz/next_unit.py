@@ -49,4 +49,4 @@ def time_left(tracks_rows: Iterable[Sequence[UnitProgress]]) -> TimeLeft:
 
 def minutes_left(rows: Sequence[UnitProgress]) -> int:
     """About how many minutes the units not yet passed take, by each unit's own estimate."""
-    return sum(row.unit.minutes for row in rows if not row.passed)
+    return time_left([rows]).minutes

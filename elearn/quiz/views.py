@@ -44,20 +44,21 @@ _ATTEMPT_WITH_ANSWERS = (select(Attempt).options(joinedload(Attempt.answers))
                          .where(Attempt.id == bindparam("attempt_id")))
 
 
-def _my_attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.scalars(_ATTEMPT_WITH_ANSWERS,
-                                 {"attempt_id": attempt_id}).unique().one_or_none()
+def _mine_or_404(attempt):
+    """The attempt, if the signed-in person's; else 404 (as for no attempt at all)."""
     if attempt is None or attempt.person_id != current_user.id:
         abort(404)
     return attempt
+
+
+def _my_attempt(attempt_id: int) -> Attempt:
+    return _mine_or_404(db.session.scalars(
+        _ATTEMPT_WITH_ANSWERS, {"attempt_id": attempt_id}).unique().one_or_none())
 
 
 def _my_attempt_on_screen(attempt_id: int) -> service.AttemptOnScreen:
     """The signed-in person's attempt, with its answers, to show; else 404."""
-    attempt = service.attempt_on_screen(db.session, attempt_id)
-    if attempt is None or attempt.person_id != current_user.id:
-        abort(404)
-    return attempt
+    return _mine_or_404(service.attempt_on_screen(db.session, attempt_id))
 
 
 @bp.get("/units/<unit_id>")
@@ -243,19 +244,20 @@ def result(attempt_id: int):
         })
     # Quote the words of the version the attempt's cycle was on; a clause only the newer
     # text has is quoted from there.
-    cycle = db.session.get(ReviewCycle, attempt.cycle_id)
+    current = current_cycle(db.session)
+    cycle = current if current is not None and current.id == attempt.cycle_id \
+        else db.session.get(ReviewCycle, attempt.cycle_id)
     policy = policy_in_force(trust_content, cycle)
     clauses = {**trust_content.policy.clauses, **policy.clauses}
     sections = {s.id: s.title for p in (trust_content.policy, policy) for s in p.sections}
     return render_template("quiz/result.html", attempt=attempt, unit=unit, rows=rows,
                            result=attempt.result, clauses=clauses, sections=sections,
-                           next_row=_next_unit_after(attempt))
+                           next_row=_next_unit_after(attempt, current))
 
 
-def _next_unit_after(attempt: Attempt):
-    """After a pass in the current cycle, the unit to offer next (quiz.next_unit); None
-    when the attempt failed or is from an older cycle."""
-    cycle = current_cycle(db.session)
+def _next_unit_after(attempt: Attempt, cycle: ReviewCycle | None):
+    """After a pass in the current cycle (`cycle`), the unit to offer next (quiz.next_unit);
+    None when the attempt failed or is from an older cycle."""
     if not attempt.result.passed or cycle is None or cycle.id != attempt.cycle_id:
         return None
     return next_unit_after(content(), my_tracks(), attempt.unit_id,
