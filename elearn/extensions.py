@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from elearn.models.base import Base
+from elearn.sqlite_writers import QueuedWriterConnection
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -49,8 +50,13 @@ def _sqlite_on_begin(conn) -> None:
     # locked" when another writer got in first, whatever the busy timeout.
     # Straight to the driver: through SQLAlchemy's statement machinery, BEGIN cost as much
     # as the query a page then runs.
-    conn.connection.driver_connection.execute(
-        "BEGIN" if read_only_transaction.get() else "BEGIN IMMEDIATE")
+    driver_connection = conn.connection.driver_connection
+    if read_only_transaction.get():
+        driver_connection.execute("BEGIN")
+    elif isinstance(driver_connection, QueuedWriterConnection):
+        driver_connection.begin_write()
+    else:
+        driver_connection.execute("BEGIN IMMEDIATE")
 
 
 __all__ = ["db", "migrate", "login_manager", "csrf", "read_only_transaction"]

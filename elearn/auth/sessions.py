@@ -9,6 +9,7 @@ older id is refused whatever the browser kept, remembered or not.
 
 from __future__ import annotations
 
+import copy
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -18,14 +19,15 @@ from itsdangerous import BadSignature
 from sqlalchemy import bindparam, select
 
 from elearn.extensions import db, login_manager
+from elearn.hot_statements import HotStatement
 from elearn.models import Person, PersonRole, Role, School, SchoolSummary, SignedInPerson
 
 # Every signed-in request runs this query: built once, since building a statement costs
-# more than running it. One row per role (roles joined, not a second SELECT). A Core
-# statement on the tables, giving plain rows: the ORM's objects, and even its
-# column-only selects, cost more to build than the query takes to run.
+# more than running it. One row per role (roles joined, not a second SELECT). A statement
+# on the tables, giving plain rows, sent straight to the driver: the ORM's objects, and
+# even Core's execution, cost more than the query takes to run.
 _person, _school, _role = Person.__table__, School.__table__, PersonRole.__table__
-_PERSON_BY_SESSION_TOKEN = (
+_PERSON_BY_SESSION_TOKEN = HotStatement(
     select(_person.c.id, _person.c.name, _person.c.email, _person.c.school_id,
            _school.c.name, _school.c.is_central, _role.c.role)
     .join(_school, _school.c.id == _person.c.school_id)
@@ -46,8 +48,7 @@ def _load_person(session_id: str) -> SignedInPerson | None:
         return None  # an id from before sessions were stamped: sign in again
     if time.time() - int(stamp) > current_app.config["REMEMBER_COOKIE_DURATION"]:
         return None
-    rows = db.session.connection().execute(_PERSON_BY_SESSION_TOKEN,
-                                           {"session_token": session_token}).all()
+    rows = _PERSON_BY_SESSION_TOKEN.rows(db.session, {"session_token": session_token})
     if not rows:
         return None
     person_id, name, email, school_id, school_name, is_central, _ = rows[0]
@@ -69,6 +70,23 @@ class IdleSessionInterface(SecureCookieSessionInterface):
     """
 
     renew_after = timedelta(minutes=1)
+    # Cookies already verified, with what they hold: a browser sends the same cookie on
+    # every request until it is renewed, and checking its signature again (HMAC, zlib,
+    # JSON) was a tenth of a question page. The key is the whole signed cookie, so only a
+    # cookie this server signed can be found; its age is still checked on every request.
+    remembered_cookies = 4096
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, object] = {}
+        self._verified: dict[str, tuple[dict, datetime]] = {}
+
+    def get_signing_serializer(self, app):
+        """Flask's serializer, built once per secret key rather than on every request."""
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = self._serializers[keys] = super().get_signing_serializer(app)
+        return serializer
 
     def open_session(self, app, request):
         serializer = self.get_signing_serializer(app)
@@ -77,12 +95,22 @@ class IdleSessionInterface(SecureCookieSessionInterface):
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
-        try:
-            data, signed_at = serializer.loads(
-                value, max_age=int(app.permanent_session_lifetime.total_seconds()),
-                return_timestamp=True)
-        except BadSignature:
+        lifetime = app.permanent_session_lifetime
+        verified = self._verified.get(value)
+        if verified is None:
+            try:
+                verified = serializer.loads(value, max_age=int(lifetime.total_seconds()),
+                                            return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            if len(self._verified) >= self.remembered_cookies:
+                self._verified.clear()
+            self._verified[value] = verified
+        data, signed_at = verified
+        if int(time.time()) - signed_at.timestamp() > lifetime.total_seconds():  # as itsdangerous
             return self.session_class()
+        if any(isinstance(held, (list, dict)) for held in data.values()):
+            data = copy.deepcopy(data)  # flash() appends to its list in place
         session = self.session_class(data)
         session.signed_at = signed_at
         return session

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from elearn.content.drawing import covering_draw, unit_requirements
 from elearn.content.model import Content, Unit
 from elearn.cycles.rules import deadline_passed
+from elearn.hot_statements import HotStatement
 from elearn.models import (
     Answer,
     AnyPerson,
@@ -131,20 +132,24 @@ def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, C
 _ANSWER, _ATTEMPT = Answer.__table__, Attempt.__table__
 # Built once (per database): building an upsert, with its "excluded" columns, cost more than
 # running it.
-_TOUCH_ATTEMPT = (update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("touched_id"))
-                  .values(last_activity_at=bindparam("now")))
-_ANSWER_UPSERTS: dict[str, object] = {}
+_TOUCH_ATTEMPT = HotStatement(update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("touched_id"))
+                              .values(last_activity_at=bindparam("now")))
+_ANSWER_UPSERTS: dict[str, HotStatement] = {}
 
 
 def _answer_upsert(session: Session):
     """INSERT an answer, or replace the response already given to that question."""
     dialect = session.get_bind().dialect.name
     if dialect not in _ANSWER_UPSERTS:
-        insert = insert_for(session)(_ANSWER)
-        _ANSWER_UPSERTS[dialect] = insert.on_conflict_do_update(
+        # Each value a named parameter: compiled once, the statement must not depend on
+        # which values a call brings (an INSERT without them names every column).
+        insert = insert_for(session)(_ANSWER).values(
+            {column: bindparam(column, type_=_ANSWER.c[column].type)
+             for column in ("attempt_id", "question_id", "response", "answered_at")})
+        _ANSWER_UPSERTS[dialect] = HotStatement(insert.on_conflict_do_update(
             index_elements=["attempt_id", "question_id"],
             set_={"response": insert.excluded.response,
-                  "answered_at": insert.excluded.answered_at})
+                  "answered_at": insert.excluded.answered_at}))
     return _ANSWER_UPSERTS[dialect]
 
 
@@ -167,7 +172,7 @@ class AttemptOnScreen:
 
 
 _RESULT = AttemptResult.__table__
-_ATTEMPT_ON_SCREEN = (
+_ATTEMPT_ON_SCREEN = HotStatement(
     select(_ATTEMPT.c.id, _ATTEMPT.c.person_id, _ATTEMPT.c.cycle_id, _ATTEMPT.c.unit_id,
            _ATTEMPT.c.question_ids, _ATTEMPT.c.option_order,
            _RESULT.c.attempt_id.label("result_of"),
@@ -179,16 +184,16 @@ _ATTEMPT_ON_SCREEN = (
 
 def attempt_on_screen(session: Session, attempt_id: int) -> AttemptOnScreen | None:
     """The attempt with its answers, to show; None if there is no such attempt."""
-    rows = session.connection().execute(_ATTEMPT_ON_SCREEN, {"attempt_id": attempt_id}).all()
+    rows = _ATTEMPT_ON_SCREEN.rows(session, {"attempt_id": attempt_id})
     if not rows:
         return None
-    first = rows[0]
+    id_, person_id, cycle_id, unit_id, question_ids, option_order, result_of = rows[0][:7]
     return AttemptOnScreen(
-        id=first.id, person_id=first.person_id, cycle_id=first.cycle_id, unit_id=first.unit_id,
-        question_ids=first.question_ids, option_order=first.option_order,
-        submitted=first.result_of is not None,
-        responses={row.question_id: row.response for row in rows
-                   if row.question_id is not None})
+        id=id_, person_id=person_id, cycle_id=cycle_id, unit_id=unit_id,
+        question_ids=question_ids, option_order=option_order,
+        submitted=result_of is not None,
+        responses={question_id: response for *_, question_id, response in rows
+                   if question_id is not None})
 
 
 # A person's attempts in a cycle, with their answers and results in the same query
@@ -300,8 +305,8 @@ def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
     # replace the earlier (as a second save from one tab does).
     values = {"attempt_id": attempt.id, "question_id": question_id, "response": list(chosen),
               "answered_at": now}
-    session.connection().execute(_answer_upsert(session), values)
-    session.connection().execute(_TOUCH_ATTEMPT, {"touched_id": attempt.id, "now": now})
+    _answer_upsert(session).execute(session, values)
+    _TOUCH_ATTEMPT.execute(session, {"touched_id": attempt.id, "now": now})
     # Any ORM copy of this attempt the session holds is now out of date.
     session.expire_all()
 

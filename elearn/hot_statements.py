@@ -1,0 +1,110 @@
+"""The few statements every signed-in request or every answer runs, sent straight to the
+database driver.
+
+SQLAlchemy Core spends about 40 µs of Python around each statement (an execution context,
+parameter and result objects) on queries SQLite answers in 5, and the signed-in person is
+read on every request: on the question page that was a fifth of the time. A statement
+here is still written with SQLAlchemy and compiled by it, once per database, with its own
+type conversions; it runs on the session's connection, inside the request's transaction,
+and a driver error is raised as SQLAlchemy's (a lost server connection invalidates the
+pool as any other statement's would). Unlike other statements, these are not seen by
+SQLAlchemy's event hooks and logging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
+
+
+@dataclass
+class _Compiled:
+    sql: str
+    positions: Sequence[str] | None  # bind names in order, for drivers taking "?"
+    bind: Callable[[dict], dict]  # defaults filled in, values converted for the driver
+    columns: Sequence[Any]  # the selected columns' types
+    convert: list[Callable | None] | None = field(default=None)
+
+
+class HotStatement:
+    """A Core statement compiled once per database and run on the driver's connection."""
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._compiled: dict[str, _Compiled] = {}
+
+    def rows(self, session: Session, params: dict[str, Any]) -> list[tuple]:
+        """The statement's rows (plain tuples, converted as SQLAlchemy would)."""
+        connection = session.connection()
+        compiled = self._compiled_for(connection.dialect)
+        cursor = self._run(connection, compiled, params)
+        rows = cursor.fetchall()
+        cursor.close()
+        if compiled.convert is None:
+            compiled.convert = [
+                type_._cached_result_processor(connection.dialect, described[1])
+                for type_, described in zip(compiled.columns, cursor.description or ())]
+        convert = compiled.convert
+        if not any(convert):
+            return rows
+        return [tuple(value if fn is None or value is None else fn(value)
+                      for fn, value in zip(convert, row)) for row in rows]
+
+    def execute(self, session: Session, params: dict[str, Any]) -> int:
+        """Run a statement that returns no rows; the number of rows it changed."""
+        connection = session.connection()
+        cursor = self._run(connection, self._compiled_for(connection.dialect), params)
+        changed = cursor.rowcount
+        cursor.close()
+        return changed
+
+    def _compiled_for(self, dialect: Dialect) -> _Compiled:
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = _compile(self.statement, dialect)
+        return compiled
+
+    @staticmethod
+    def _run(connection: Connection, compiled: _Compiled, params: dict[str, Any]):
+        values = compiled.bind(params)
+        if compiled.positions is not None:
+            values = tuple(values[name] for name in compiled.positions)
+        driver_connection = connection.connection.dbapi_connection
+        cursor = driver_connection.cursor()
+        try:
+            cursor.execute(compiled.sql, values)
+        except connection.dialect.loaded_dbapi.Error as error:
+            cursor.close()
+            lost = connection.dialect.is_disconnect(error, driver_connection, cursor)
+            if lost:
+                connection.invalidate(error)
+            raise exc.DBAPIError.instance(
+                compiled.sql, values, error, connection.dialect.loaded_dbapi.Error,
+                dialect=connection.dialect, connection_invalidated=lost) from error
+        return cursor
+
+
+def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
+    # As SQLAlchemy's own execution context does (engine/default.py, _init_compiled).
+    compiled = statement.compile(dialect=dialect)
+    processors = compiled._bind_processors
+    escaped = compiled.escaped_bind_names
+
+    def bind(params: dict) -> dict:
+        values = compiled.construct_params(params, escape_names=False)
+        for name, processor in processors.items():
+            if values.get(name) is not None:
+                values[name] = processor(values[name])
+        if escaped:
+            values = {escaped.get(name, name): value for name, value in values.items()}
+        return values
+
+    columns = [column[3] for column in compiled._result_columns]
+    return _Compiled(compiled.string, compiled.positiontup if compiled.positional else None,
+                     bind, columns)

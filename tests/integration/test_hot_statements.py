@@ -1,0 +1,72 @@
+"""Statements sent straight to the driver behave as SQLAlchemy's own: values converted both
+ways, inside the session's transaction, errors raised as SQLAlchemy's."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import bindparam, exc, insert, select, update
+
+from elearn.hot_statements import HotStatement
+from elearn.models import Attempt, PersonRole, Role
+
+_ATTEMPT = Attempt.__table__
+_READ = select(_ATTEMPT.c.id, _ATTEMPT.c.question_ids, _ATTEMPT.c.option_order,
+               _ATTEMPT.c.started_at, _ATTEMPT.c.unit_id).where(
+    _ATTEMPT.c.person_id == bindparam("person_id"))
+
+
+@pytest.fixture
+def attempt(db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    made = Attempt(person_id=person.id, cycle_id=cycle.id, unit_id="unit-a", number=1,
+                   content_fingerprint="f", question_ids=["q1", "q2"],
+                   option_order={"q1": ["b", "a"]}, pass_mark=80,
+                   started_at=datetime(2026, 11, 30, 9, 15, 7, 123456, tzinfo=UTC))
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
+def test_rows_come_back_as_sqlalchemy_gives_them(db, attempt):
+    expected = [tuple(row) for row in db.session.execute(_READ, {"person_id": attempt.person_id})]
+    rows = HotStatement(_READ).rows(db.session, {"person_id": attempt.person_id})
+    assert rows == expected
+    [(_, question_ids, option_order, started_at, _)] = rows
+    assert question_ids == ["q1", "q2"] and option_order == {"q1": ["b", "a"]}
+    assert started_at == datetime(2026, 11, 30, 9, 15, 7, 123456, tzinfo=UTC)
+
+
+def test_no_rows_is_an_empty_list(db, attempt):
+    assert HotStatement(_READ).rows(db.session, {"person_id": attempt.person_id + 1}) == []
+
+
+def test_values_are_converted_for_the_driver_as_sqlalchemy_would(db, attempt):
+    touched = datetime(2026, 12, 1, 8, 0, 0, 5, tzinfo=UTC)
+    statement = HotStatement(update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("touched"))
+                             .values(last_activity_at=bindparam("now"),
+                                     question_ids=bindparam("ids")))
+    assert statement.execute(db.session, {"touched": attempt.id, "now": touched,
+                                          "ids": ["q2", "q1"]}) == 1
+    db.session.commit()
+    db.session.expire_all()
+    assert attempt.last_activity_at == touched and attempt.question_ids == ["q2", "q1"]
+
+
+def test_a_change_belongs_to_the_sessions_transaction(db, attempt):
+    statement = HotStatement(update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("touched"))
+                             .values(unit_id="unit-b"))
+    assert statement.execute(db.session, {"touched": attempt.id}) == 1
+    db.session.rollback()
+    assert db.session.get(Attempt, attempt.id).unit_id == "unit-a"
+
+
+def test_a_driver_error_is_raised_as_sqlalchemys_and_the_session_can_go_on(db, attempt):
+    role = PersonRole.__table__
+    statement = HotStatement(insert(role).values(person_id=bindparam("person_id"),
+                                                 role=bindparam("role")))
+    with pytest.raises(exc.IntegrityError):
+        statement.execute(db.session, {"person_id": attempt.person_id, "role": "staff"})
+    db.session.rollback()
+    assert db.session.get(Attempt, attempt.id) is not None
