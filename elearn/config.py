@@ -11,8 +11,6 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from elearn.sqlite_writers import QueuedWriterConnection
-
 PREFIX = "ELEARN_"
 
 # The self-signed identity `flask --app wsgi certificates dev-identity` makes in instance/.
@@ -95,8 +93,7 @@ def _engine_options(get: _Env, database_url: str) -> dict:
     restarted) makes SQLAlchemy drop the whole pool: that one request fails and the next
     reconnects. ELEARN_DATABASE_PRE_PING=1 brings the ping back."""
     if database_url.startswith("sqlite"):
-        return {"pool_pre_ping": False,
-                "connect_args": {"factory": QueuedWriterConnection}}
+        return {"pool_pre_ping": False}
     return {"pool_pre_ping": _bool(get("DATABASE_PRE_PING")),
             "pool_recycle": int(get("DATABASE_POOL_RECYCLE", "300"))}
 

@@ -27,6 +27,12 @@ read_only_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 
 
+@event.listens_for(Engine, "do_connect")
+def _sqlite_writers_queue(dialect, _record, _cargs, cparams) -> None:
+    if dialect.name == "sqlite":
+        cparams.setdefault("factory", QueuedWriterConnection)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):

@@ -13,6 +13,7 @@ SQLAlchemy's event hooks and logging.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ class _Compiled:
     positions: Sequence[str] | None  # bind names in order, for drivers taking "?"
     bind: Callable[[dict], dict]  # defaults filled in, values converted for the driver
     columns: Sequence[Any]  # the selected columns' types
+    row: type  # a named tuple of the selected columns' names
     convert: list[Callable | None] | None = field(default=None)
 
 
@@ -40,7 +42,7 @@ class HotStatement:
         self._compiled: dict[str, _Compiled] = {}
 
     def rows(self, session: Session, params: dict[str, Any]) -> list[tuple]:
-        """The statement's rows (plain tuples, converted as SQLAlchemy would)."""
+        """The statement's rows: named tuples, values converted as SQLAlchemy would."""
         connection = session.connection()
         compiled = self._compiled_for(connection.dialect)
         cursor = self._run(connection, compiled, params)
@@ -50,11 +52,11 @@ class HotStatement:
             compiled.convert = [
                 type_._cached_result_processor(connection.dialect, described[1])
                 for type_, described in zip(compiled.columns, cursor.description or ())]
-        convert = compiled.convert
+        convert, make = compiled.convert, compiled.row._make
         if not any(convert):
-            return rows
-        return [tuple(value if fn is None or value is None else fn(value)
-                      for fn, value in zip(convert, row)) for row in rows]
+            return [make(row) for row in rows]
+        return [make(value if fn is None or value is None else fn(value)
+                     for fn, value in zip(convert, row)) for row in rows]
 
     def execute(self, session: Session, params: dict[str, Any]) -> int:
         """Run a statement that returns no rows; the number of rows it changed."""
@@ -106,5 +108,6 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
         return values
 
     columns = [column[3] for column in compiled._result_columns]
+    row = namedtuple("Row", [column[0] for column in compiled._result_columns], rename=True)
     return _Compiled(compiled.string, compiled.positiontup if compiled.positional else None,
-                     bind, columns)
+                     bind, columns, row)

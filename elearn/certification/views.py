@@ -16,6 +16,7 @@ from elearn.certification.forms import VerifyFileForm
 from elearn.certification.services import FileFailure, check_file, verify
 from elearn.current import signer
 from elearn.extensions import csrf, db
+from elearn.hot_statements import HotStatement
 from elearn.models import Certificate, Person
 from elearn.rate_limit import per_address
 
@@ -33,12 +34,12 @@ def _holder_and(pdf):
             .where(_certificate.c.code == bindparam("code")))
 
 
-# Built once: building a statement costs more than SQLite takes to run it; Core statements
-# on the tables, run on the connection, since the ORM's handling of even a column-only
+# Built once: building a statement costs more than SQLite takes to run it; statements on
+# the tables, sent straight to the driver, since SQLAlchemy's handling of even a Core
 # select cost more than the query. A download reads the PDF; a revalidation reads only its
 # length, so a 304 never reads the file.
-_TO_DOWNLOAD = _holder_and(_certificate.c.pdf)
-_TO_REVALIDATE = _holder_and(func.length(_certificate.c.pdf))
+_TO_DOWNLOAD = HotStatement(_holder_and(_certificate.c.pdf))
+_TO_REVALIDATE = HotStatement(_holder_and(func.length(_certificate.c.pdf)))
 _PDF = select(_certificate.c.pdf).where(_certificate.c.code == bindparam("code"))
 
 
@@ -49,8 +50,8 @@ def download(code: str):
     if not current_user.is_authenticated:
         abort(404)
     revalidating = bool(request.if_none_match)
-    row = db.session.connection().execute(_TO_REVALIDATE if revalidating else _TO_DOWNLOAD,
-                                          {"code": code}).one_or_none()
+    rows = (_TO_REVALIDATE if revalidating else _TO_DOWNLOAD).rows(db.session, {"code": code})
+    row = rows[0] if rows else None  # the code is unique
     if row is None or not row.pdf:  # unknown, or erased with a leaver's details (b"")
         abort(404)
     if row.revoked_at is not None:  # withdrawn: no longer handed out, to anyone

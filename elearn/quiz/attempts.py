@@ -187,13 +187,13 @@ def attempt_on_screen(session: Session, attempt_id: int) -> AttemptOnScreen | No
     rows = _ATTEMPT_ON_SCREEN.rows(session, {"attempt_id": attempt_id})
     if not rows:
         return None
-    id_, person_id, cycle_id, unit_id, question_ids, option_order, result_of = rows[0][:7]
+    first = rows[0]
     return AttemptOnScreen(
-        id=id_, person_id=person_id, cycle_id=cycle_id, unit_id=unit_id,
-        question_ids=question_ids, option_order=option_order,
-        submitted=result_of is not None,
-        responses={question_id: response for *_, question_id, response in rows
-                   if question_id is not None})
+        id=first.id, person_id=first.person_id, cycle_id=first.cycle_id, unit_id=first.unit_id,
+        question_ids=first.question_ids, option_order=first.option_order,
+        submitted=first.result_of is not None,
+        responses={row.question_id: row.response for row in rows
+                   if row.question_id is not None})
 
 
 # A person's attempts in a cycle, with their answers and results in the same query

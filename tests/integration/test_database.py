@@ -29,3 +29,12 @@ def test_health_check_answers_without_a_session(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.data == b"ok\n"
     assert "Set-Cookie" not in response.headers
+
+
+def test_sqlite_writers_queue_for_the_database_file(db):
+    if db.engine.dialect.name != "sqlite":
+        return
+    from elearn.sqlite_writers import QueuedWriterConnection
+
+    with db.engine.connect() as conn:
+        assert isinstance(conn.connection.dbapi_connection, QueuedWriterConnection)

@@ -3,7 +3,6 @@ from pathlib import Path
 import pytest
 
 from elearn.config import ConfigError, load_config
-from elearn.sqlite_writers import QueuedWriterConnection
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path):
@@ -81,12 +80,7 @@ def test_a_database_server_is_not_pinged_before_every_request_unless_asked(tmp_p
 
 
 def test_a_sqlite_file_is_never_pinged(tmp_path: Path):
-    assert load_config(tmp_path, {})["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
-
-
-def test_sqlite_connections_queue_their_writers(tmp_path: Path):
-    options = load_config(tmp_path, {})["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options["connect_args"] == {"factory": QueuedWriterConnection}
+    assert load_config(tmp_path, {})["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
 
 
 def test_production_refuses_to_start_without_a_signing_identity(tmp_path: Path):
