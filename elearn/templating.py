@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
-from flask import Flask, current_app, g, request, session, url_for
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -91,6 +92,30 @@ def fixed_url(endpoint: str, **values) -> str:
     return url
 
 
+class PageLinks(NamedTuple):
+    """The addresses in every page's header and footer."""
+
+    home: str
+    sign_out: str
+    verify: str
+    stylesheet: str
+    logo: str
+
+
+def page_links() -> PageLinks:
+    """The header's and footer's addresses, built once per app and script root: asking for
+    the five on every page was a tenth of a question page's rendering."""
+    known = current_app.extensions.setdefault("elearn_page_links", {})
+    links = known.get(request.script_root)
+    if links is None:
+        static_url = current_app.jinja_env.globals["static_url"]
+        links = known[request.script_root] = PageLinks(
+            home=url_for("learner.home"), sign_out=url_for("auth.sign_out"),
+            verify=url_for("certificates.verify_form"), stylesheet=static_url("app.css"),
+            logo=static_url("logo.svg"))
+    return links
+
+
 # The section of the site each page belongs to, for the navigation's aria-current.
 _SECTIONS = {"learner.home": "home", "learner.policy": "policy", "learner.my_data": "my_data"}
 _SECTIONS_BY_BLUEPRINT = {"hr": "hr", "cycles": "hr", "people": "hr", "understanding": "hr",
@@ -103,11 +128,12 @@ def main_navigation() -> Markup:
     addresses were a tenth of a page's rendering, on every page."""
     person = current_user._get_current_object()
     section = _SECTIONS.get(request.endpoint) or _SECTIONS_BY_BLUEPRINT.get(request.blueprint)
-    key = (request.script_root, person.roles, has_my_training_page(), section)
+    # The roles decide the links (has_my_training_page too: tracks are by role).
+    key = (request.script_root, person.roles, section)
     kept = current_app.extensions.setdefault("elearn_navigation", {})
     if key not in kept:
         kept[key] = Markup(current_app.jinja_env.get_template("navigation.html").render(
-            section=section, my_training=key[2],
+            section=section, my_training=has_my_training_page(),
             completion=person.has_role(Role.HR, Role.LEADER),
             administrator=person.has_role(Role.ADMIN)))
     return kept[key]
@@ -141,7 +167,8 @@ def init_app(app: Flask) -> None:
         # The person itself, not Flask-Login's proxy: a page asks it a dozen things, and each
         # question through the proxy looked the person up again in the request's context.
         return {"trust_name": app.config["TRUST_NAME"],
-                "current_user": current_user._get_current_object()}
+                "current_user": current_user._get_current_object(),
+                "links": page_links() if has_request_context() else None}
 
     @app.after_request
     def _error_in_title(response):
