@@ -11,9 +11,9 @@ from elearn.certification.render import CertificateRenderer
 from elearn.certification.signing import CertificateSigner, SigningIdentityError
 from elearn.content import Content
 from elearn.content.model import Track
-from elearn.cycles.rules import current_cycle
+from elearn.cycles.rules import current_cycle, cycle_in_force
 from elearn.extensions import db
-from elearn.models import ReviewCycle, Role
+from elearn.models import CycleInForce, ReviewCycle, Role
 from elearn.people.rules import tracks_of
 
 
@@ -32,7 +32,15 @@ def audit(action: str, subject: str | None = None, actor_id: int | None = None,
 
 def current_cycle_or_404() -> ReviewCycle:
     """The review cycle in force; 404 before the Trust has recorded its first review."""
-    cycle = current_cycle(db.session)
+    return _or_404(current_cycle(db.session))
+
+
+def cycle_in_force_or_404() -> CycleInForce:
+    """current_cycle_or_404() as plain values, for views that only read the cycle."""
+    return _or_404(cycle_in_force(db.session))
+
+
+def _or_404(cycle):
     if cycle is None:
         abort(404)
     return cycle

@@ -51,12 +51,12 @@ class HotStatement:
         if compiled.convert is None:
             compiled.convert = [
                 type_._cached_result_processor(connection.dialect, described[1])
-                for type_, described in zip(compiled.columns, cursor.description or ())]
+                for type_, described in zip(compiled.columns, cursor.description, strict=True)]
         convert, make = compiled.convert, compiled.row._make
         if not any(convert):
             return [make(row) for row in rows]
         return [make(value if fn is None or value is None else fn(value)
-                     for fn, value in zip(convert, row)) for row in rows]
+                     for fn, value in zip(convert, row, strict=True)) for row in rows]
 
     def execute(self, session: Session, params: dict[str, Any]) -> int:
         """Run a statement that returns no rows; the number of rows it changed."""

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Policy, UnknownVersion
 from elearn.content.versions import PolicyDiff, diff_policies
-from elearn.models import ReviewCycle
+from elearn.hot_statements import HotStatement
+from elearn.models import CycleInForce, ReviewCycle
 from elearn.wording import days_count
 
 
@@ -34,6 +35,19 @@ _PREVIOUS = select(ReviewCycle).where(
 def current_cycle(session: Session) -> ReviewCycle | None:
     """The cycle opened by the latest recorded review."""
     return session.scalar(_CURRENT)
+
+
+_cycle = ReviewCycle.__table__
+_CURRENT_VALUES = HotStatement(
+    select(_cycle.c.id, _cycle.c.policy_id, _cycle.c.policy_version, _cycle.c.reviewed_on,
+           _cycle.c.review_date, _cycle.c.retraining)
+    .order_by(_cycle.c.reviewed_on.desc(), _cycle.c.id.desc()).limit(1))
+
+
+def cycle_in_force(session: Session) -> CycleInForce | None:
+    """current_cycle() as plain values, for rules that only read it."""
+    rows = _CURRENT_VALUES.rows(session, {})
+    return CycleInForce(*rows[0]) if rows else None
 
 
 def previous_cycle(session: Session, cycle: ReviewCycle) -> ReviewCycle | None:

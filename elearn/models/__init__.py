@@ -3,7 +3,7 @@
 from elearn.models.audit import AuditEvent
 from elearn.models.base import Base, insert_for, utcnow
 from elearn.models.certificates import Certificate
-from elearn.models.cycles import ReviewCycle
+from elearn.models.cycles import AnyCycle, CycleInForce, ReviewCycle
 from elearn.models.imports import StaffImport
 from elearn.models.people import (
     ROLE_LABELS,
@@ -32,7 +32,7 @@ from elearn.models.understanding import QuestionTally, TalliedAttempt
 __all__ = [
     "AuditEvent", "Base", "insert_for", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS",
     "LoginFailure", "Person", "PersonRole", "RateLimitHit", "Role", "School", "SchoolSummary",
-    "SignedInPerson", "UsedToken", "AnyPerson",
+    "SignedInPerson", "UsedToken", "AnyPerson", "AnyCycle", "CycleInForce",
     "Answer", "Attempt", "AttemptResult", "CarriedOverPass", "Completion",
     "PolicyAcknowledgement", "MANUAL", "ReminderLog", "StaffImport",
     "QuestionTally", "TalliedAttempt",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String
@@ -23,3 +24,20 @@ class ReviewCycle(Base):
     # "all": every unit is due again; "changed": only units citing a changed or added
     # clause, the others carried over from the cycle before.
     retraining: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
+
+
+@dataclass(frozen=True)
+class CycleInForce:
+    """A review cycle's values alone, read without the ORM: for the quiz's answer and start,
+    which only compare ids and dates (loading a ReviewCycle was a fifth of an answer)."""
+
+    id: int
+    policy_id: str
+    policy_version: str
+    reviewed_on: date
+    review_date: date
+    retraining: str
+
+
+# What the rules that only read a cycle accept.
+AnyCycle = ReviewCycle | CycleInForce

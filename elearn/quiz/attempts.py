@@ -18,6 +18,7 @@ from elearn.cycles.rules import deadline_passed
 from elearn.hot_statements import HotStatement
 from elearn.models import (
     Answer,
+    AnyCycle,
     AnyPerson,
     Attempt,
     AttemptResult,
@@ -97,7 +98,7 @@ def _open_attempt(session: Session, person: AnyPerson, cycle: ReviewCycle,
     return attempt
 
 
-def _refuse_closed(attempt: Attempt | AttemptOnScreen, cycle: ReviewCycle,
+def _refuse_closed(attempt: Attempt | AttemptOnScreen, cycle: AnyCycle,
                    today: date) -> None:
     """Raise why the attempt's answers can no longer change, if they cannot."""
     if attempt.submitted:
@@ -232,7 +233,7 @@ def open_attempt_for(attempts: Iterable[Attempt], fingerprint: str) -> Attempt |
                  and a.content_fingerprint == fingerprint), None)
 
 
-def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: ReviewCycle,
+def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: AnyCycle,
                   unit_id: str, today: date, now: datetime,
                   rng: random.Random | None = None) -> Attempt:
     """Resume the open attempt at a unit, or start a new one (a retake after a fail)."""
@@ -278,7 +279,7 @@ def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: 
     return attempt
 
 
-def save_answer(session: Session, content: Content, person: AnyPerson, cycle: ReviewCycle,
+def save_answer(session: Session, content: Content, person: AnyPerson, cycle: AnyCycle,
                 attempt_id: int, question_id: str, response: list[str], today: date,
                 now: datetime) -> None:
     """Keep the learner's answer to one question of their open attempt."""
@@ -287,7 +288,7 @@ def save_answer(session: Session, content: Content, person: AnyPerson, cycle: Re
 
 
 def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
-                cycle: ReviewCycle, question_id: str, response: list[str], today: date,
+                cycle: AnyCycle, question_id: str, response: list[str], today: date,
                 now: datetime) -> None:
     """save_answer() for an attempt the caller has read already (and found to be the
     person's): the question page reads it to know the question asked."""

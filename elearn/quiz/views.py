@@ -22,7 +22,13 @@ from sqlalchemy.orm import joinedload
 from elearn.certification.issuing import issue_missing_certificates
 from elearn.certification.services import record_completions
 from elearn.content.model import Question
-from elearn.current import content, current_cycle_or_404, my_tracks, renderer
+from elearn.current import (
+    content,
+    current_cycle_or_404,
+    cycle_in_force_or_404,
+    my_tracks,
+    renderer,
+)
 from elearn.cycles.rules import current_cycle, deadline, policy_in_force
 from elearn.extensions import db
 from elearn.models import Attempt, ReviewCycle, SignedInPerson, utcnow
@@ -81,7 +87,7 @@ def unit(unit_id: str):
 def start(unit_id: str):
     # The CSRF token was checked by CSRFProtect before this view (as on every POST): a
     # FlaskForm here would only check it again.
-    cycle = current_cycle_or_404()
+    cycle = cycle_in_force_or_404()
     try:
         attempt = service.start_attempt(db.session, content(), _person(), cycle, unit_id,
                                         date.today(), utcnow())
@@ -131,7 +137,7 @@ def _save_posted_answer(attempt: service.AttemptOnScreen,
     if error is not None:
         return response, error, 422
     try:
-        service.keep_answer(db.session, content(), attempt, current_cycle_or_404(),
+        service.keep_answer(db.session, content(), attempt, cycle_in_force_or_404(),
                             question.id, response, date.today(), utcnow())
     except service.AttemptError as exc:
         db.session.rollback()
