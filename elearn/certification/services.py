@@ -25,6 +25,7 @@ from elearn.content.model import Content
 from elearn.cycles.rules import current_cycle, deadline_passed
 from elearn.learner.acknowledgement import acknowledgement
 from elearn.models import (
+    AnyCycle,
     AnyPerson,
     AuditEvent,
     Certificate,
@@ -144,7 +145,7 @@ class Verification:
     sha256: str = ""
 
 
-def _status(certificate: Certificate, current: ReviewCycle | None,
+def _status(certificate: Certificate, current: AnyCycle | None,
             today: date) -> CertificateStatus:
     return certificate_status(certificate.revoked_at is not None, certificate.valid_until,
                               current is not None and current.id == certificate.cycle_id, today)
@@ -154,7 +155,7 @@ def status_of(session: Session, certificate: Certificate, today: date) -> Certif
     return _status(certificate, current_cycle(session), today)
 
 
-def _replaced_on(status: CertificateStatus, valid_until: date, current: ReviewCycle | None,
+def _replaced_on(status: CertificateStatus, valid_until: date, current: AnyCycle | None,
                  today: date) -> date | None:
     """The date of the review that ended a certificate early, so that "expired" next to a
     future "valid until" date explains itself."""
@@ -279,7 +280,7 @@ _MY_CERTIFICATES = (select(Certificate).where(Certificate.person_id == bindparam
                     .order_by(Certificate.issued_at.desc()))
 
 
-def my_certificates(session: Session, person_id: int, cycle: ReviewCycle | None,
+def my_certificates(session: Session, person_id: int, cycle: AnyCycle | None,
                     today: date) -> list[CertificateRow]:
     """A person's certificates, newest first, each with its status today in the current
     cycle (which the caller has already read)."""

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from elearn.content.model import Content, Policy, UnknownVersion
 from elearn.content.versions import PolicyDiff, diff_policies
 from elearn.hot_statements import HotStatement
-from elearn.models import CycleInForce, ReviewCycle
+from elearn.models import AnyCycle, CycleInForce, ReviewCycle
 from elearn.wording import days_count
 
 
@@ -50,7 +50,7 @@ def cycle_in_force(session: Session) -> CycleInForce | None:
     return CycleInForce(*rows[0]) if rows else None
 
 
-def previous_cycle(session: Session, cycle: ReviewCycle) -> ReviewCycle | None:
+def previous_cycle(session: Session, cycle: AnyCycle) -> ReviewCycle | None:
     """The cycle the given one replaced, if any."""
     return session.scalar(_PREVIOUS, {"reviewed_on": cycle.reviewed_on, "cycle_id": cycle.id})
 
@@ -79,12 +79,12 @@ class Deadline:
         return f"{days_count(self.days_left)} left"
 
 
-def deadline(cycle: ReviewCycle, today: date) -> Deadline:
+def deadline(cycle: AnyCycle, today: date) -> Deadline:
     """The cycle's review date, as seen today."""
     return Deadline(cycle.review_date, today)
 
 
-def policy_in_force(content: Content, cycle: ReviewCycle | None) -> Policy:
+def policy_in_force(content: Content, cycle: AnyCycle | None) -> Policy:
     """The version the cycle's review named; the newest in modules/ if none is recorded
     (or, after a content mistake, if that version's file has gone)."""
     if cycle is not None:
@@ -95,7 +95,7 @@ def policy_in_force(content: Content, cycle: ReviewCycle | None) -> Policy:
     return content.policy
 
 
-def new_version_changes(session: Session, content: Content, cycle: ReviewCycle | None
+def new_version_changes(session: Session, content: Content, cycle: AnyCycle | None
                         ) -> PolicyDiff | None:
     """What changed, when the cycle's review brought a new version of the policy: what a
     learner is shown first in that cycle. None when the version is the same as before."""

@@ -11,7 +11,13 @@ from elearn.certification.issuing import issue_missing_certificates
 from elearn.certification.services import my_certificates, name_problem, record_completions
 from elearn.content.versions import units_to_retrain
 from elearn.current import audit, content, has_my_training_page, my_tracks, renderer
-from elearn.cycles.rules import current_cycle, deadline, new_version_changes, policy_in_force
+from elearn.cycles.rules import (
+    current_cycle,
+    cycle_in_force,
+    deadline,
+    new_version_changes,
+    policy_in_force,
+)
 from elearn.extensions import db
 from elearn.learner.acknowledgement import AcknowledgementClosed, acknowledge, acknowledgement
 from elearn.learner.forms import AcknowledgeForm
@@ -34,7 +40,7 @@ def home():
     # A completion left without its certificate (a crash, a render error) is issued now.
     issue_missing_certificates(db.session, content(), renderer, utcnow(),
                                current_app.config["BASE_URL"], person_id=me.id)
-    cycle = current_cycle(db.session)
+    cycle = cycle_in_force(db.session)
     trust_content = content()
     tracks = my_tracks()
     attempts = attempts_for(db.session, me.id, cycle.id) if cycle else []

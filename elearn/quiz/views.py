@@ -29,9 +29,9 @@ from elearn.current import (
     my_tracks,
     renderer,
 )
-from elearn.cycles.rules import current_cycle, deadline, policy_in_force
+from elearn.cycles.rules import cycle_in_force, deadline, policy_in_force
 from elearn.extensions import db
-from elearn.models import Attempt, ReviewCycle, SignedInPerson, utcnow
+from elearn.models import AnyCycle, Attempt, ReviewCycle, SignedInPerson, utcnow
 from elearn.quiz import attempts as service
 from elearn.quiz.forms import kept_input, response_from_form
 from elearn.quiz.next_unit import next_unit_after
@@ -73,7 +73,7 @@ def unit(unit_id: str):
     trust_content = content()
     if not any(unit_id in t.unit_ids for t in my_tracks()):
         abort(404)
-    cycle = current_cycle_or_404()
+    cycle = cycle_in_force_or_404()
     mine = service.attempts_for(db.session, current_user.id, cycle.id, unit_id)
     [row] = service.progress(trust_content, [unit_id], mine,
                              service.carried_over(db.session, current_user.id, cycle.id))
@@ -250,7 +250,7 @@ def result(attempt_id: int):
         })
     # Quote the words of the version the attempt's cycle was on; a clause only the newer
     # text has is quoted from there.
-    current = current_cycle(db.session)
+    current = cycle_in_force(db.session)
     cycle = current if current is not None and current.id == attempt.cycle_id \
         else db.session.get(ReviewCycle, attempt.cycle_id)
     policy = policy_in_force(trust_content, cycle)
@@ -261,7 +261,7 @@ def result(attempt_id: int):
                            next_row=_next_unit_after(attempt, current))
 
 
-def _next_unit_after(attempt: Attempt, cycle: ReviewCycle | None):
+def _next_unit_after(attempt: Attempt, cycle: AnyCycle | None):
     """After a pass in the current cycle (`cycle`), the unit to offer next (quiz.next_unit);
     None when the attempt failed or is from an older cycle."""
     if not attempt.result.passed or cycle is None or cycle.id != attempt.cycle_id:
