@@ -47,11 +47,11 @@ class HotStatement:
         compiled = self._compiled_for(connection.dialect)
         cursor = self._run(connection, compiled, params)
         rows = cursor.fetchall()
-        cursor.close()
-        if compiled.convert is None:
+        if compiled.convert is None:  # the driver's type codes are known once it has run
             compiled.convert = [
                 type_._cached_result_processor(connection.dialect, described[1])
                 for type_, described in zip(compiled.columns, cursor.description, strict=True)]
+        cursor.close()
         convert, make = compiled.convert, compiled.row._make
         if not any(convert):
             return [make(row) for row in rows]
