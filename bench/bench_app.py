@@ -15,6 +15,7 @@ from flask_login import login_required
 
 from elearn.auth.passwords import hash_password, verify_password
 from elearn.certification.download import send_pdf
+from elearn.extensions import reads_only
 from wsgi import app
 
 _PDF = Path(app.static_folder) / "bench-certificate.pdf"
@@ -22,6 +23,7 @@ _cache: dict[str, bytes] = {}
 
 
 @app.get("/bench/signed-in-bytes")
+@reads_only  # as the download is: the same transaction (none) on PostgreSQL
 @login_required
 def signed_in_bytes():
     """The benchmark's PDF, read once from disk and then kept in memory."""

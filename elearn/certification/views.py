@@ -15,7 +15,7 @@ from elearn.certification.download import send_pdf
 from elearn.certification.forms import VerifyFileForm
 from elearn.certification.services import FileFailure, check_file, verify
 from elearn.current import signer
-from elearn.extensions import csrf, db
+from elearn.extensions import csrf, db, reads_only
 from elearn.hot_statements import HotStatement
 from elearn.models import Certificate, Person
 from elearn.rate_limit import per_address
@@ -44,6 +44,7 @@ _PDF = select(_certificate.c.pdf).where(_certificate.c.code == bindparam("code")
 
 
 @bp.get("/certificates/<code>.pdf")
+@reads_only
 def download(code: str):
     """A stored certificate, to its holder and to those who may see the holder, unless it
     was revoked; else 404."""

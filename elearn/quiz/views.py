@@ -30,7 +30,7 @@ from elearn.current import (
     renderer,
 )
 from elearn.cycles.rules import cycle_in_force, deadline, policy_in_force
-from elearn.extensions import db
+from elearn.extensions import db, reads_only
 from elearn.models import AnyCycle, Attempt, ReviewCycle, SignedInPerson, utcnow
 from elearn.quiz import attempts as service
 from elearn.quiz.forms import kept_input, response_from_form
@@ -68,6 +68,7 @@ def _my_attempt_on_screen(attempt_id: int) -> service.AttemptOnScreen:
 
 
 @bp.get("/units/<unit_id>")
+@reads_only
 @login_required
 def unit(unit_id: str):
     trust_content = content()
@@ -147,6 +148,7 @@ def _save_posted_answer(attempt: service.AttemptOnScreen,
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:number>", methods=["GET", "POST"])
+@reads_only  # when shown (GET); a POST saves
 @login_required
 def question(attempt_id: int, number: int):
     if request.method != "POST":  # GET, and HEAD (which CSRFProtect does not check)
@@ -182,6 +184,7 @@ def question(attempt_id: int, number: int):
 
 
 @bp.get("/attempts/<int:attempt_id>/check")
+@reads_only
 @login_required
 def check(attempt_id: int):
     attempt = _my_attempt_on_screen(attempt_id)

@@ -38,3 +38,49 @@ def test_sqlite_writers_queue_for_the_database_file(db):
 
     with db.engine.connect() as conn:
         assert isinstance(conn.connection.dbapi_connection, QueuedWriterConnection)
+
+
+def _pooled_connection_after(db, stand_alone: bool):
+    from sqlalchemy import select
+
+    from elearn.extensions import statements_stand_alone
+
+    token = statements_stand_alone.set(stand_alone)
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(select(1))
+            return conn.connection.dbapi_connection, conn.connection.driver_connection.autocommit
+    finally:
+        statements_stand_alone.reset(token)
+
+
+def test_postgresql_runs_a_read_only_views_statements_alone_and_the_next_in_a_transaction(db):
+    if db.engine.dialect.name != "postgresql":
+        return
+    db.session.remove()
+    db.engine.dispose()  # one pooled connection, used by each request below in turn
+    first, alone = _pooled_connection_after(db, True)
+    second, after = _pooled_connection_after(db, False)
+    assert first is second and alone is True and after is False
+
+
+def test_an_engine_set_to_autocommit_by_sqlalchemy_stays_so(db):
+    if db.engine.dialect.name != "postgresql":
+        return
+    from sqlalchemy import create_engine, select
+
+    engine = create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(select(1))
+        assert conn.connection.driver_connection.autocommit is True
+    engine.dispose()
+
+
+def test_every_request_starts_in_a_transaction_until_a_view_says_it_only_reads(app):
+    from flask.testing import FlaskClient
+
+    from elearn.extensions import statements_stand_alone
+
+    statements_stand_alone.set(True)  # as a reads_only view left it, in this thread
+    FlaskClient(app).get("/healthz")  # runs in this thread's context, as a worker does
+    assert statements_stand_alone.get() is False
