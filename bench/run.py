@@ -251,27 +251,35 @@ def _journey(base: str, email: str, unit_id: str) -> int:
 def bench_journeys(base: str, server_pid: int, unit_id: str) -> dict[str, float]:
     """Server CPU per learner journey (gunicorn workers' CPU seconds / journeys), and its
     floor: as many requests to /healthz. Without the hash: less one argon2 verification
-    per journey, as the workers pay it (bench_app's /bench/password-check)."""
+    per journey, as the workers pay it (bench_app's /bench/password-check).
+
+    The three take turns, in ROUNDS rounds, and are summed: measured one after the other,
+    a change in the machine's load between them moved the ratio by half a point."""
     import requests
 
     _journey(base, "journey0@example.org", unit_id)  # warm-up, not counted
-    before = _workers_cpu(server_pid)
-    requests_made = sum(_journey(base, f"journey{n}@example.org", unit_id)
-                        for n in range(1, JOURNEYS + 1))
-    journey_cpu = (_workers_cpu(server_pid) - before) / JOURNEYS
-    floor_session = requests.Session()
-    before = _workers_cpu(server_pid)
-    for _ in range(requests_made):
-        floor_session.get(f"{base}/healthz")
-    floor_cpu = (_workers_cpu(server_pid) - before) / JOURNEYS
+    spent = {"journeys": 0.0, "floor": 0.0, "checks": 0.0}
+    requests_made, floor_session = 0, requests.Session()
+    walkers = iter(range(1, JOURNEYS + 1))
+    for round_ in range(ROUNDS):
+        share = [next(walkers) for _ in range(JOURNEYS // ROUNDS + (round_ < JOURNEYS % ROUNDS))]
+        before = _workers_cpu(server_pid)
+        made = sum(_journey(base, f"journey{n}@example.org", unit_id) for n in share)
+        spent["journeys"] += _workers_cpu(server_pid) - before
+        before = _workers_cpu(server_pid)
+        for _ in range(made):
+            floor_session.get(f"{base}/healthz")
+        spent["floor"] += _workers_cpu(server_pid) - before
+        before = _workers_cpu(server_pid)
+        for _ in share:
+            floor_session.get(f"{base}/bench/password-check").raise_for_status()
+        spent["checks"] += _workers_cpu(server_pid) - before
+        requests_made += made
+    journey_cpu, floor_cpu = spent["journeys"] / JOURNEYS, spent["floor"] / JOURNEYS
     # The hash as the workers pay it: one password check per journey, less the floor's
     # cost of one request. (Timed in this process instead, it differed by a few
     # milliseconds either way from run to run.)
-    before = _workers_cpu(server_pid)
-    for _ in range(JOURNEYS):
-        floor_session.get(f"{base}/bench/password-check").raise_for_status()
-    one_request = floor_cpu * JOURNEYS / requests_made
-    hash_cpu = (_workers_cpu(server_pid) - before) / JOURNEYS - one_request
+    hash_cpu = spent["checks"] / JOURNEYS - spent["floor"] / requests_made
     return {"journey_cpu": journey_cpu, "journey_cpu_no_hash": journey_cpu - hash_cpu,
             "journey_floor": floor_cpu, "journey_requests": requests_made / JOURNEYS}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 
 from elearn.content.model import Policy
 
@@ -10,7 +11,21 @@ from elearn.content.model import Policy
 WORDS_PER_MINUTE = 200
 
 
+# Counted once per version loaded (content does not change while the app runs): a home
+# page counted a whole policy's words on every visit. By the object's id, forgotten when
+# the object goes (so that its id, reused, cannot find another's count).
+_counted: dict[int, int] = {}
+
+
 def policy_words(policy: Policy) -> int:
+    words = _counted.get(id(policy))
+    if words is None:
+        words = _counted[id(policy)] = _count_words(policy)
+        weakref.finalize(policy, _counted.pop, id(policy), None)
+    return words
+
+
+def _count_words(policy: Policy) -> int:
     texts = [policy.title]
     for section in policy.sections:
         texts += [section.title, section.intro or ""]
