@@ -12,14 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from elearn.auth import sessions
 from elearn.config import load_config
 from elearn.content import load_content
-from elearn.extensions import (
-    csrf,
-    db,
-    login_manager,
-    migrate,
-    read_only_transaction,
-    statements_stand_alone,
-)
+from elearn.extensions import csrf, db, login_manager, migrate, read_only_transaction
 from elearn.url_ids import DatabaseIntConverter
 
 
@@ -75,6 +68,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.before_request
     def _transaction_kind() -> None:
         read_only_transaction.set(request.method in {"GET", "HEAD", "OPTIONS"})
-        statements_stand_alone.set(False)  # until a view marked reads_only says otherwise
 
     return app

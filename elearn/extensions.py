@@ -53,7 +53,7 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 
 # Views that only ever read (the question page, the check page) can run each statement on
 # its own: on PostgreSQL that saves the BEGIN and ROLLBACK round trips, half of a question
-# page's. Set per request, before the first statement, by `reads_only` (views.py helpers).
+# page's. Set for the length of such a view, before its first statement, by `reads_only`.
 statements_stand_alone: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "statements_stand_alone", default=False
 )
@@ -91,9 +91,15 @@ def reads_only(view: Callable) -> Callable:
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        if request.method in ("GET", "HEAD"):
-            statements_stand_alone.set(True)
-        return view(*args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return view(*args, **kwargs)
+        # Only for this view: whatever runs next in this thread (the next request, a
+        # command) begins its transactions as usual.
+        token = statements_stand_alone.set(True)
+        try:
+            return view(*args, **kwargs)
+        finally:
+            statements_stand_alone.reset(token)
 
     return wrapped
 

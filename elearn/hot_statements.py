@@ -95,6 +95,9 @@ class HotStatement:
 def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     # As SQLAlchemy's own execution context does (engine/default.py, _init_compiled).
     compiled = statement.compile(dialect=dialect)
+    if compiled.post_compile_params:
+        raise ValueError("a hot statement cannot take a list of values (IN): "
+                         "its SQL is compiled once")
     processors = compiled._bind_processors
     escaped = compiled.escaped_bind_names
 

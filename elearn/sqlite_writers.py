@@ -1,12 +1,13 @@
-"""SQLite write transactions taking turns through a lock file, woken without SQLite's sleeps.
+"""SQLite write transactions taking turns through a lock file, with short waits.
 
 SQLite lets one writer at a time into a database file. A second writer finding the file
 locked is put to sleep by SQLite's busy handler for 1 ms, then 2, then 5, 10 and longer,
 however soon the first writer finishes; on an INSET morning, two workers saving answers
-spent more time asleep this way than working. Writers here first take an exclusive
-`flock` on a file beside the database, retrying within a fraction of a millisecond, and
-only then BEGIN IMMEDIATE, which then finds the database free. Readers never take it (WAL
-lets them read beside a writer). The kernel drops the lock if a process dies.
+spent more time asleep this way than working (an answer takes about a millisecond).
+Writers here first take an exclusive `flock` on a file beside the database, trying again
+after 50 µs, then 100, doubling to at most 1 ms, and only then BEGIN IMMEDIATE, which
+then finds the database free. Readers never take it (WAL lets them read beside a
+writer). The kernel drops the lock if a process dies.
 """
 
 from __future__ import annotations

@@ -76,11 +76,23 @@ def test_an_engine_set_to_autocommit_by_sqlalchemy_stays_so(db):
     engine.dispose()
 
 
-def test_every_request_starts_in_a_transaction_until_a_view_says_it_only_reads(app):
+def test_a_read_only_view_runs_alone_and_leaves_its_thread_as_it_found_it(app, monkeypatch):
+    # A worker's next request, or a command run after a request in the same thread, must
+    # not inherit the view's "no transaction" (a SAVEPOINT fails without one).
+    from flask import abort
     from flask.testing import FlaskClient
 
+    from elearn.certification import views
     from elearn.extensions import statements_stand_alone
 
-    statements_stand_alone.set(True)  # as a reads_only view left it, in this thread
-    FlaskClient(app).get("/healthz")  # runs in this thread's context, as a worker does
-    assert statements_stand_alone.get() is False
+    seen = []
+
+    def abort_and_note(status):
+        seen.append(statements_stand_alone.get())
+        abort(status)
+
+    monkeypatch.setattr(views, "abort", abort_and_note)
+    # The download (marked reads_only) refuses a visitor who is not signed in.
+    assert FlaskClient(app).get("/certificates/NOPE.pdf").status_code == 404
+    assert seen == [True]
+    assert statements_stand_alone.get() is False  # this thread's context, after the request

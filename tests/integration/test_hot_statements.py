@@ -70,3 +70,10 @@ def test_a_driver_error_is_raised_as_sqlalchemys_and_the_session_can_go_on(db, a
         statement.execute(db.session, {"person_id": attempt.person_id, "role": "staff"})
     db.session.rollback()
     assert db.session.get(Attempt, attempt.id) is not None
+
+
+def test_a_statement_taking_a_list_of_values_is_refused_when_first_run(db, attempt):
+    statement = HotStatement(select(_ATTEMPT.c.id).where(
+        _ATTEMPT.c.unit_id.in_(bindparam("units", expanding=True))))
+    with pytest.raises(ValueError, match="list of values"):
+        statement.rows(db.session, {"units": ["unit-a"]})
