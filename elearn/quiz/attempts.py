@@ -279,10 +279,28 @@ def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: 
     return attempt
 
 
+# A save and a submit take turns at the attempt's row, each holding it from before it reads
+# until its transaction ends: a save racing a submit from another tab then either lands
+# before the grading reads the answers, or finds the attempt submitted. (On PostgreSQL;
+# SQLite, with no FOR UPDATE, lets one writer in at a time anyway.) A separate statement
+# from the reads that follow: a statement that waited for a lock still sees the data as
+# it was when it began.
+_HOLD_ATTEMPT = HotStatement(select(_ATTEMPT.c.id)
+                             .where(_ATTEMPT.c.id == bindparam("attempt_id"))
+                             .with_for_update())
+
+
+def hold_attempt(session: Session, attempt_id: int) -> None:
+    """Wait for the attempt's row and hold it to the end of the transaction: call before
+    reading the attempt to save an answer or to submit."""
+    _HOLD_ATTEMPT.rows(session, {"attempt_id": attempt_id})
+
+
 def save_answer(session: Session, content: Content, person: AnyPerson, cycle: AnyCycle,
                 attempt_id: int, question_id: str, response: list[str], today: date,
                 now: datetime) -> None:
     """Keep the learner's answer to one question of their open attempt."""
+    hold_attempt(session, attempt_id)
     attempt = _refuse_others(attempt_on_screen(session, attempt_id), person)
     keep_answer(session, content, attempt, cycle, question_id, response, today, now)
 
@@ -314,7 +332,9 @@ def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
 
 def submit_attempt(session: Session, content: Content, person: AnyPerson, cycle: ReviewCycle,
                    attempt_id: int, today: date, now: datetime) -> AttemptResult:
-    """Grade and close the attempt. Submitting again returns the one stored result."""
+    """Grade and close the attempt. Submitting again returns the one stored result.
+    Call hold_attempt() before loading the attempt, if the caller loads it first."""
+    hold_attempt(session, attempt_id)
     attempt = _own_attempt(session, person, attempt_id)
     if attempt.result is not None:
         return attempt.result

@@ -158,6 +158,7 @@ def question(attempt_id: int, number: int):
         return render_template("quiz/question.html", error=None,
                                **_question_context(shown, number))
     # Posted (its CSRF token checked by CSRFProtect).
+    service.hold_attempt(db.session, attempt_id)  # a submit from another tab: before or after
     attempt = _my_attempt_on_screen(attempt_id)
     if attempt.submitted:
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
@@ -203,6 +204,7 @@ def check(attempt_id: int):
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int):
+    service.hold_attempt(db.session, attempt_id)  # before its answers are read
     attempt = _my_attempt(attempt_id)  # the CSRF token: checked by CSRFProtect
     person, cycle, now = _person(), current_cycle_or_404(), utcnow()
     try:
