@@ -55,7 +55,8 @@ class HotStatement:
         convert, make = compiled.convert, compiled.row._make
         if not any(convert):
             return [make(row) for row in rows]
-        return [make(value if fn is None or value is None else fn(value)
+        # Every value, None too, as SQLAlchemy's results do.
+        return [make(value if fn is None else fn(value)
                      for fn, value in zip(convert, row, strict=True)) for row in rows]
 
     def execute(self, session: Session, params: dict[str, Any]) -> int:
@@ -98,16 +99,16 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     if compiled.post_compile_params:
         raise ValueError("a hot statement cannot take a list of values (IN): "
                          "its SQL is compiled once")
+    if compiled.escaped_bind_names:
+        raise ValueError("a hot statement's parameter names must need no quoting: "
+                         f"{sorted(compiled.escaped_bind_names)}")
     processors = compiled._bind_processors
-    escaped = compiled.escaped_bind_names
 
     def bind(params: dict) -> dict:
         values = compiled.construct_params(params, escape_names=False)
         for name, processor in processors.items():
-            if values.get(name) is not None:
+            if name in values:  # None too, as SQLAlchemy does (JSON makes it 'null')
                 values[name] = processor(values[name])
-        if escaped:
-            values = {escaped.get(name, name): value for name, value in values.items()}
         return values
 
     columns = [column[3] for column in compiled._result_columns]

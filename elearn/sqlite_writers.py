@@ -13,10 +13,12 @@ writer). The kernel drops the lock if a process dies.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
 import time
+import weakref
 
 # As long as SQLite's own busy timeout (PRAGMA busy_timeout in extensions.py).
 WAIT_SECONDS = 30.0
@@ -26,22 +28,74 @@ _FIRST_PAUSE, _LONGEST_PAUSE = 0.00005, 0.001
 # for itself: it goes straight to BEGIN IMMEDIATE and SQLite's busy timeout, as before.
 _turns_held: dict[int, int] = {}
 
+log = logging.getLogger(__name__)
+
+
+class _Queue:
+    """A connection's descriptor on the lock file, and the thread holding its turn: kept
+    apart from the connection so that a finalizer can let go of both if the connection
+    is dropped without being closed."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.holder: int | None = None
+
+    def take_turn(self) -> None:
+        deadline, pause = time.monotonic() + WAIT_SECONDS, _FIRST_PAUSE
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise sqlite3.OperationalError("database is locked") from None
+                time.sleep(pause)
+                pause = min(pause * 2, _LONGEST_PAUSE)
+        self.holder = threading.get_ident()
+        _turns_held[self.holder] = _turns_held.get(self.holder, 0) + 1
+
+    def end_turn(self) -> None:
+        if self.holder is not None:
+            left = _turns_held.pop(self.holder, 1) - 1
+            if left:
+                _turns_held[self.holder] = left
+            self.holder = None
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        self.end_turn()
+        os.close(self.fd)
+
+
+def _open_queue(database) -> _Queue | None:
+    """The queue beside a database file; None for an in-memory or URI database, or if the
+    lock file cannot be opened (the connection then relies on SQLite's busy timeout)."""
+    path = os.fspath(database)
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    try:
+        # Read-only is enough for flock; readable by others, so that whichever user opens
+        # the database first (a command run as another user) shuts no one else out.
+        fd = os.open(f"{path}-writers", os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError as exc:
+        log.warning("SQLite writers will not queue (%s): SQLite's busy timeout instead", exc)
+        return None
+    return _Queue(fd)
+
 
 class QueuedWriterConnection(sqlite3.Connection):
     """A pysqlite connection whose write transactions queue on `<database>-writers`."""
 
     def __init__(self, database, *args, **kwargs):
         super().__init__(database, *args, **kwargs)
-        path = os.fspath(database)
-        self._queue_fd: int | None = None
-        self._holder: int | None = None  # the thread that took this connection's turn
-        if path and path != ":memory:" and not path.startswith("file:"):
-            self._queue_fd = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+        self._queue = _open_queue(database)
+        if self._queue is not None:
+            self._release = weakref.finalize(self, self._queue.close)
 
     def begin_write(self) -> None:
         """BEGIN IMMEDIATE once this connection's turn to write has come."""
-        if self._queue_fd is not None and not _turns_held.get(threading.get_ident()):
-            self._take_turn()
+        if self._queue is not None and not _turns_held.get(threading.get_ident()):
+            self._queue.take_turn()
         try:
             self.execute("BEGIN IMMEDIATE")
         except BaseException:
@@ -62,31 +116,11 @@ class QueuedWriterConnection(sqlite3.Connection):
 
     def close(self) -> None:
         try:
-            self._end_turn()
-            if self._queue_fd is not None:
-                os.close(self._queue_fd)
-                self._queue_fd = None
+            if self._queue is not None:
+                self._release()  # once: later calls do nothing
         finally:
             super().close()
 
-    def _take_turn(self) -> None:
-        deadline, pause = time.monotonic() + WAIT_SECONDS, _FIRST_PAUSE
-        while True:
-            try:
-                fcntl.flock(self._queue_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise sqlite3.OperationalError("database is locked") from None
-                time.sleep(pause)
-                pause = min(pause * 2, _LONGEST_PAUSE)
-        self._holder = threading.get_ident()
-        _turns_held[self._holder] = _turns_held.get(self._holder, 0) + 1
-
     def _end_turn(self) -> None:
-        if self._holder is not None:
-            left = _turns_held.pop(self._holder) - 1
-            if left:
-                _turns_held[self._holder] = left
-            self._holder = None
-            fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
+        if self._queue is not None:
+            self._queue.end_turn()

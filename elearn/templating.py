@@ -54,6 +54,9 @@ def csrf_token() -> str:
     raw = session.get("csrf_token")
     signed = _signed_csrf_tokens.get((current_app.secret_key, raw)) if raw else None
     if signed is None:
+        # Signed now for the session's raw token as it is, never a token this request
+        # signed earlier for another (generate_csrf returns that one while it is in g).
+        g.pop("csrf_token", None)
         signed = generate_csrf()
         if len(_signed_csrf_tokens) >= 4096:
             _signed_csrf_tokens.clear()

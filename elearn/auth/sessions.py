@@ -78,11 +78,15 @@ class IdleSessionInterface(SecureCookieSessionInterface):
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, object] = {}
-        self._verified: dict[str, tuple[dict, datetime]] = {}
+        self._verified: dict[tuple, tuple[dict, datetime]] = {}
+
+    @staticmethod
+    def _keys(app) -> tuple:
+        return (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
 
     def get_signing_serializer(self, app):
         """Flask's serializer, built once per secret key rather than on every request."""
-        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        keys = self._keys(app)
         serializer = self._serializers.get(keys)
         if serializer is None:
             serializer = self._serializers[keys] = super().get_signing_serializer(app)
@@ -96,7 +100,10 @@ class IdleSessionInterface(SecureCookieSessionInterface):
         if not value:
             return self.session_class()
         lifetime = app.permanent_session_lifetime
-        verified = self._verified.get(value)
+        # With the keys it was verified with: a key retired while the app runs retires
+        # the cookies it signed.
+        key = (self._keys(app), value)
+        verified = self._verified.get(key)
         if verified is None:
             try:
                 verified = serializer.loads(value, max_age=int(lifetime.total_seconds()),
@@ -105,7 +112,7 @@ class IdleSessionInterface(SecureCookieSessionInterface):
                 return self.session_class()
             if len(self._verified) >= self.remembered_cookies:
                 self._verified.clear()
-            self._verified[value] = verified
+            self._verified[key] = verified
         data, signed_at = verified
         if int(time.time()) - signed_at.timestamp() > lifetime.total_seconds():  # as itsdangerous
             return self.session_class()

@@ -77,3 +77,49 @@ def test_a_statement_taking_a_list_of_values_is_refused_when_first_run(db, attem
         _ATTEMPT.c.unit_id.in_(bindparam("units", expanding=True))))
     with pytest.raises(ValueError, match="list of values"):
         statement.rows(db.session, {"units": ["unit-a"]})
+
+
+def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_person, cycle):
+    from datetime import date
+
+    from elearn.auth import sessions
+    from elearn.certification import views as certificate_views
+    from elearn.cycles import rules
+    from elearn.models import Answer, AttemptResult, Certificate
+    from elearn.quiz import attempts
+
+    person = make_person(Role.STAFF, Role.HR, school="central")
+    made = Attempt(person_id=person.id, cycle_id=cycle.id, unit_id="u", number=1,
+                   content_fingerprint="f", question_ids=["q1"], option_order={"q1": ["a"]},
+                   pass_mark=80, started_at=datetime(2026, 1, 1, tzinfo=UTC))
+    db.session.add(made)
+    db.session.flush()
+    db.session.add_all([
+        Answer(attempt_id=made.id, question_id="q1", response=["a"],
+               answered_at=datetime(2026, 1, 1, 1, tzinfo=UTC)),
+        AttemptResult(attempt_id=made.id, score=1, max_score=1, percent=100, passed=True,
+                      marks={"q1": 1}),
+        Certificate(code="C1", person_id=person.id, cycle_id=cycle.id, track_id="t",
+                    holder_name="x", school_name="y", track_title="z", policy_title="p",
+                    policy_version="v1", completed_on=date(2026, 1, 1),
+                    valid_until=date(2027, 1, 1), template_version="1", sha256="s",
+                    pdf=b"%PDF", revoked_at=datetime(2026, 2, 1, tzinfo=UTC))])
+    db.session.commit()
+    for statement, params in [
+            (sessions._PERSON_BY_SESSION_TOKEN, {"session_token": person.session_token}),
+            (rules._CURRENT_VALUES, {}),
+            (attempts._ATTEMPT_ON_SCREEN, {"attempt_id": made.id}),
+            (certificate_views._TO_DOWNLOAD, {"code": "C1"}),
+            (certificate_views._TO_REVALIDATE, {"code": "C1"})]:
+        expected = [tuple(row) for row in db.session.execute(statement.statement, params)]
+        rows = [tuple(row) for row in statement.rows(db.session, params)]
+        assert rows == expected and rows
+        assert [[type(value) for value in row] for row in rows] == \
+            [[type(value) for value in row] for row in expected]
+
+
+def test_a_parameter_name_needing_quotes_is_refused_when_first_run(db, attempt):
+    statement = HotStatement(update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("id"))
+                             .values(question_ids=bindparam("ids[new]")))
+    with pytest.raises(ValueError, match="need no quoting"):
+        statement.execute(db.session, {"id": attempt.id, "ids[new]": ["q9"]})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import sqlite3
 import threading
 import time
@@ -116,3 +118,32 @@ def test_one_thread_writing_through_two_connections_is_left_to_sqlite(database):
     with pytest.raises(sqlite3.OperationalError, match="database is locked"):
         second.begin_write()
     first.commit()
+
+
+def test_the_lock_file_is_readable_by_others_so_no_user_shuts_out_another(database):
+    # Whichever user opens the database first creates the file (a command run as root, the
+    # app as its own user): a file private to the first would refuse every other one.
+    _connect(database).close()
+    assert os.stat(f"{database}-writers").st_mode & 0o044 == 0o044
+
+
+def test_a_lock_file_that_cannot_be_opened_leaves_writers_to_sqlite(tmp_path):
+    path = tmp_path / "unqueued.sqlite"
+    os.mkdir(f"{path}-writers")  # in the way: opening it as a file fails
+    connection = _connect(path)
+    connection.begin_write()
+    connection.execute("CREATE TABLE answer (n INTEGER)")
+    connection.commit()
+
+
+def test_a_connection_dropped_mid_write_without_closing_lets_the_next_writer_in(
+        database, monkeypatch):
+    monkeypatch.setattr(sqlite_writers, "WAIT_SECONDS", 2)
+    dropped = _connect(database)
+    dropped.begin_write()
+    del dropped
+    gc.collect()  # as when a request's connection is lost without commit or close
+    done = threading.Event()
+    thread = _write_in_thread(_connect(database), 1, done)
+    assert done.wait(5)
+    thread.join()

@@ -59,3 +59,25 @@ def test_one_csrf_token_serves_every_page_of_a_session_and_another_session_has_i
     other = app.test_client()
     sign_in(other, make_person(Role.STAFF).email)
     assert _TOKEN.search(other.get("/").text).group(1) != _TOKEN.search(first).group(1)
+
+
+def test_a_cookie_verified_before_a_key_is_retired_is_refused_after(app):
+    cookie = _signed(app, {"_user_id": "abc.1"})
+    assert _open(app, cookie)["_user_id"] == "abc.1"
+    app.secret_key = app.config["SECRET_KEY"] = "a-new-secret-" + "y" * 40  # the old one gone
+    assert dict(_open(app, cookie)) == {}
+
+
+def test_the_csrf_token_kept_for_a_session_is_signed_for_its_own_raw_token(app):
+    from flask import session
+    from flask_wtf.csrf import generate_csrf, validate_csrf
+
+    from elearn.templating import csrf_token
+
+    with app.test_request_context("/"):
+        generate_csrf()  # a token signed earlier in the request (a FlaskForm's)...
+        session["csrf_token"] = "fresh-raw-token"  # ...then the session's token replaced
+        csrf_token()
+    with app.test_request_context("/"):
+        session["csrf_token"] = "fresh-raw-token"  # a later request of that session
+        validate_csrf(csrf_token())  # raised "The CSRF tokens do not match" before
