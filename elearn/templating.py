@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from flask import Flask, current_app, g, has_request_context, request, session, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -43,33 +43,11 @@ def hidden_fields(form) -> Markup:
                            if f.type in ("HiddenField", "CSRFTokenField"))
 
 
-# Signed CSRF tokens by the session's raw token. WTF_CSRF_TIME_LIMIT is None (a token
-# lasts as long as its session), so the signature's timestamp is never checked and one
-# signed token serves every page of a session; signing it again was 5% of a question page.
-_signed_csrf_tokens: dict[tuple[str, str], str] = {}
-
-
-def csrf_token() -> str:
-    """The session's signed CSRF token, as Flask-WTF's generate_csrf gives it."""
-    raw = session.get("csrf_token")
-    signed = _signed_csrf_tokens.get((current_app.secret_key, raw)) if raw else None
-    if signed is None:
-        # Signed now for the session's raw token as it is, never a token this request
-        # signed earlier for another (generate_csrf returns that one while it is in g).
-        g.pop("csrf_token", None)
-        signed = generate_csrf()
-        if len(_signed_csrf_tokens) >= 4096:
-            _signed_csrf_tokens.clear()
-        _signed_csrf_tokens[current_app.secret_key, session["csrf_token"]] = signed
-    g.csrf_token = signed  # what FlaskForm's own token field will print
-    return signed
-
-
 def csrf_field() -> Markup:
     """The CSRF token as a hidden input, for a form that has no fields of its own to check
     (start, answer, submit): CSRFProtect checks it. Building a FlaskForm only to print its
     token cost more than the rest of the form."""
-    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(csrf_token())
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
 
 
 # What a learner reads for each state of a unit: calm words, the same as the result page's.
