@@ -59,6 +59,11 @@ class HotStatement:
         return [make(value if fn is None else fn(value)
                      for fn, value in zip(convert, row, strict=True)) for row in rows]
 
+    def first(self, session: Session, params: dict[str, Any]) -> tuple | None:
+        """The first row, or None if there is none."""
+        rows = self.rows(session, params)
+        return rows[0] if rows else None
+
     def execute(self, session: Session, params: dict[str, Any]) -> int:
         """Run a statement that returns no rows; the number of rows it changed."""
         connection = session.connection()

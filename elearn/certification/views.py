@@ -51,8 +51,7 @@ def download(code: str):
     if not current_user.is_authenticated:
         abort(404)
     revalidating = bool(request.if_none_match)
-    rows = (_TO_REVALIDATE if revalidating else _TO_DOWNLOAD).rows(db.session, {"code": code})
-    row = rows[0] if rows else None  # the code is unique
+    row = (_TO_REVALIDATE if revalidating else _TO_DOWNLOAD).first(db.session, {"code": code})
     if row is None or not row.pdf:  # unknown, or erased with a leaver's details (b"")
         abort(404)
     if row.revoked_at is not None:  # withdrawn: no longer handed out, to anyone

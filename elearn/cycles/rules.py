@@ -3,7 +3,7 @@ is left. No Flask here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import bindparam, select
@@ -37,17 +37,16 @@ def current_cycle(session: Session) -> ReviewCycle | None:
     return session.scalar(_CURRENT)
 
 
-_cycle = ReviewCycle.__table__
+# The same cycle as _CURRENT, its columns those CycleInForce holds.
 _CURRENT_VALUES = HotStatement(
-    select(_cycle.c.id, _cycle.c.policy_id, _cycle.c.policy_version, _cycle.c.reviewed_on,
-           _cycle.c.review_date, _cycle.c.retraining)
-    .order_by(_cycle.c.reviewed_on.desc(), _cycle.c.id.desc()).limit(1))
+    select(*(ReviewCycle.__table__.c[f.name] for f in fields(CycleInForce)))
+    .order_by(*_LATEST_FIRST).limit(1))
 
 
 def cycle_in_force(session: Session) -> CycleInForce | None:
     """current_cycle() as plain values, for rules that only read it."""
-    rows = _CURRENT_VALUES.rows(session, {})
-    return CycleInForce(*rows[0]) if rows else None
+    row = _CURRENT_VALUES.first(session, {})
+    return CycleInForce(*row) if row else None
 
 
 def previous_cycle(session: Session, cycle: AnyCycle) -> ReviewCycle | None:

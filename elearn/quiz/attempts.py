@@ -333,7 +333,8 @@ def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
 def submit_attempt(session: Session, content: Content, person: AnyPerson, cycle: ReviewCycle,
                    attempt_id: int, today: date, now: datetime) -> AttemptResult:
     """Grade and close the attempt. Submitting again returns the one stored result.
-    Call hold_attempt() before loading the attempt, if the caller loads it first."""
+    The caller must not have loaded the attempt's answers before: they are read here, once
+    the attempt's row is held."""
     hold_attempt(session, attempt_id)
     attempt = _own_attempt(session, person, attempt_id)
     if attempt.result is not None:

@@ -204,20 +204,23 @@ def check(attempt_id: int):
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int):
-    service.hold_attempt(db.session, attempt_id)  # before its answers are read
-    attempt = _my_attempt(attempt_id)  # the CSRF token: checked by CSRFProtect
+    # The CSRF token: checked by CSRFProtect. Nothing of the attempt is read here: the
+    # service reads it once it holds its row (hold_attempt), and refuses another's.
     person, cycle, now = _person(), current_cycle_or_404(), utcnow()
     try:
-        result = service.submit_attempt(db.session, content(), person, cycle, attempt.id,
+        result = service.submit_attempt(db.session, content(), person, cycle, attempt_id,
                                         date.today(), now)
+    except service.AttemptNotFound:
+        abort(404)
     except service.MissingAnswers as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("quiz.check", attempt_id=attempt.id))
+        return redirect(url_for("quiz.check", attempt_id=attempt_id))
     except service.AttemptError as exc:
+        unit_id = db.session.get(Attempt, attempt_id).unit_id  # loaded by the service
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("quiz.unit", unit_id=attempt.unit_id))
+        return redirect(url_for("quiz.unit", unit_id=unit_id))
     completed = record_completions(db.session, content(), person, cycle, date.today(),
                                    now) if result.passed else []
     person_id = person.id
