@@ -32,15 +32,16 @@ def audit(action: str, subject: str | None = None, actor_id: int | None = None,
 
 def current_cycle_or_404() -> ReviewCycle:
     """The review cycle in force; 404 before the Trust has recorded its first review."""
-    return _or_404(current_cycle(db.session))
+    return cycle_or_404(current_cycle(db.session))
 
 
 def cycle_in_force_or_404() -> CycleInForce:
     """current_cycle_or_404() as plain values, for views that only read the cycle."""
-    return _or_404(cycle_in_force(db.session))
+    return cycle_or_404(cycle_in_force(db.session))
 
 
-def _or_404(cycle):
+def cycle_or_404(cycle):
+    """The cycle given, if any; else 404 (before the Trust has recorded its first review)."""
     if cycle is None:
         abort(404)
     return cycle

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ScalarSelect, bindparam, select
 from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Policy, UnknownVersion
@@ -41,6 +41,12 @@ def current_cycle(session: Session) -> ReviewCycle | None:
 _CURRENT_VALUES = HotStatement(
     select(*(ReviewCycle.__table__.c[f.name] for f in fields(CycleInForce)))
     .order_by(*_LATEST_FIRST).limit(1))
+
+
+def cycle_in_force_id() -> ScalarSelect:
+    """The id of current_cycle(), as a subquery: for a statement that reads the cycle in
+    force beside what it is for."""
+    return select(ReviewCycle.id).order_by(*_LATEST_FIRST).limit(1).scalar_subquery()
 
 
 def cycle_in_force(session: Session) -> CycleInForce | None:

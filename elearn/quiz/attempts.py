@@ -28,6 +28,7 @@ from elearn.models import (
 )
 from elearn.people.rules import tracks_of
 from elearn.quiz.grading import ResponseError, check_response, grade
+from elearn.quiz.on_screen import AttemptOnScreen, attempt_on_screen
 
 
 class AttemptError(ValueError):
@@ -154,49 +155,6 @@ def _answer_upsert(session: Session):
     return _ANSWER_UPSERTS[dialect]
 
 
-@dataclass(frozen=True)
-class AttemptOnScreen:
-    """An attempt as the question and check pages show it: plain values, read in one
-    statement (the ORM's attempt with its answers cost more to build than to query)."""
-
-    id: int
-    person_id: int
-    cycle_id: int
-    unit_id: str
-    question_ids: list[str]
-    option_order: dict[str, list[str]]
-    submitted: bool
-    responses: dict[str, list[str]]
-
-    def response_for(self, question_id: str) -> list[str] | None:
-        return self.responses.get(question_id)
-
-
-_RESULT = AttemptResult.__table__
-_ATTEMPT_ON_SCREEN = HotStatement(
-    select(_ATTEMPT.c.id, _ATTEMPT.c.person_id, _ATTEMPT.c.cycle_id, _ATTEMPT.c.unit_id,
-           _ATTEMPT.c.question_ids, _ATTEMPT.c.option_order,
-           _RESULT.c.attempt_id.label("result_of"),
-           _ANSWER.c.question_id, _ANSWER.c.response)
-    .outerjoin(_RESULT, _RESULT.c.attempt_id == _ATTEMPT.c.id)
-    .outerjoin(_ANSWER, _ANSWER.c.attempt_id == _ATTEMPT.c.id)
-    .where(_ATTEMPT.c.id == bindparam("attempt_id")))
-
-
-def attempt_on_screen(session: Session, attempt_id: int) -> AttemptOnScreen | None:
-    """The attempt with its answers, to show; None if there is no such attempt."""
-    rows = _ATTEMPT_ON_SCREEN.rows(session, {"attempt_id": attempt_id})
-    if not rows:
-        return None
-    first = rows[0]
-    return AttemptOnScreen(
-        id=first.id, person_id=first.person_id, cycle_id=first.cycle_id, unit_id=first.unit_id,
-        question_ids=first.question_ids, option_order=first.option_order,
-        submitted=first.result_of is not None,
-        responses={row.question_id: row.response for row in rows
-                   if row.question_id is not None})
-
-
 # A person's attempts in a cycle, with their answers and results in the same query
 # (joined), built once: the answers' own SELECT was a second round trip on every learner
 # page, and building the statement cost more than SQLite took to run it.
@@ -296,11 +254,19 @@ def hold_attempt(session: Session, attempt_id: int) -> None:
     _HOLD_ATTEMPT.rows(session, {"attempt_id": attempt_id})
 
 
+def hold_attempt_to_answer(session: Session, attempt_id: int, now: datetime) -> None:
+    """hold_attempt() for a save, recording the learner's activity in the same statement:
+    an UPDATE holds the row as SELECT … FOR UPDATE does, and the activity's own UPDATE was
+    a statement (on PostgreSQL a round trip) more on every answer. A save refused later
+    rolls back, the activity with it."""
+    _TOUCH_ATTEMPT.execute(session, {"touched_id": attempt_id, "now": now})
+
+
 def save_answer(session: Session, content: Content, person: AnyPerson, cycle: AnyCycle,
                 attempt_id: int, question_id: str, response: list[str], today: date,
                 now: datetime) -> None:
     """Keep the learner's answer to one question of their open attempt."""
-    hold_attempt(session, attempt_id)
+    hold_attempt_to_answer(session, attempt_id, now)
     attempt = _refuse_others(attempt_on_screen(session, attempt_id), person)
     keep_answer(session, content, attempt, cycle, question_id, response, today, now)
 
@@ -308,8 +274,9 @@ def save_answer(session: Session, content: Content, person: AnyPerson, cycle: An
 def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
                 cycle: AnyCycle, question_id: str, response: list[str], today: date,
                 now: datetime) -> None:
-    """save_answer() for an attempt the caller has read already (and found to be the
-    person's): the question page reads it to know the question asked."""
+    """save_answer() for an attempt the caller has held (hold_attempt_to_answer) and read
+    already, and found to be the person's: the question page reads it to know the question
+    asked."""
     _refuse_closed(attempt, cycle, today)
     if question_id not in attempt.question_ids:
         raise AttemptError("That question is not part of this attempt.")
@@ -325,7 +292,6 @@ def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
     values = {"attempt_id": attempt.id, "question_id": question_id, "response": list(chosen),
               "answered_at": now}
     _answer_upsert(session).execute(session, values)
-    _TOUCH_ATTEMPT.execute(session, {"touched_id": attempt.id, "now": now})
     # Any ORM copy of this attempt the session holds is now out of date.
     session.expire_all()
 
@@ -351,16 +317,9 @@ def submit_attempt(session: Session, content: Content, person: AnyPerson, cycle:
                            max_score=result_grade.max_score, percent=result_grade.percent,
                            passed=result_grade.passed, marks=result_grade.marks,
                            submitted_at=now)
-    try:
-        with session.begin_nested():
-            session.add(result)
-    except IntegrityError:
-        # Another request (a double click, a second tab) stored the result first.
-        session.expire(attempt)
-        stored = session.get(AttemptResult, attempt.id)
-        if stored is None:
-            raise
-        return stored
+    # No savepoint for a racing submit (a double click, a second tab): it waits for this
+    # transaction at the attempt's row (hold_attempt), then finds the result stored above.
+    session.add(result)
     attempt.last_activity_at = now
     return result
 

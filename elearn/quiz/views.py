@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import (
     Blueprint,
@@ -26,6 +26,7 @@ from elearn.current import (
     content,
     current_cycle_or_404,
     cycle_in_force_or_404,
+    cycle_or_404,
     my_tracks,
     renderer,
 )
@@ -130,16 +131,16 @@ def _question_context(attempt: Attempt | service.AttemptOnScreen, number: int) -
     }
 
 
-def _save_posted_answer(attempt: service.AttemptOnScreen,
-                        question: Question) -> tuple[list[str], str | None, int]:
+def _save_posted_answer(attempt: service.AttemptOnScreen, question: Question,
+                        now: datetime) -> tuple[list[str], str | None, int]:
     """Read the posted answer and keep it: the response, any error, and the page's status."""
     response, error = response_from_form(question, attempt.option_order[question.id],
                                          request.form)
     if error is not None:
         return response, error, 422
     try:
-        service.keep_answer(db.session, content(), attempt, cycle_in_force_or_404(),
-                            question.id, response, date.today(), utcnow())
+        service.keep_answer(db.session, content(), attempt, cycle_or_404(attempt.cycle_in_force),
+                            question.id, response, date.today(), now)
     except service.AttemptError as exc:
         db.session.rollback()
         return response, str(exc), 409
@@ -158,14 +159,16 @@ def question(attempt_id: int, number: int):
         return render_template("quiz/question.html", error=None,
                                **_question_context(shown, number))
     # Posted (its CSRF token checked by CSRFProtect).
-    service.hold_attempt(db.session, attempt_id)  # a submit from another tab: before or after
+    now = utcnow()
+    # A submit from another tab: before or after.
+    service.hold_attempt_to_answer(db.session, attempt_id, now)
     attempt = _my_attempt_on_screen(attempt_id)
     if attempt.submitted:
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
     question = _question_of(attempt, number)
     unit_id, total, option_order = attempt.unit_id, len(attempt.question_ids), \
         attempt.option_order[question.id]
-    response, error, status = _save_posted_answer(attempt, question)
+    response, error, status = _save_posted_answer(attempt, question, now)
     if request.form.get("go") == "back" and (error is None or not response):
         # Going back never demands an answer; anything given was saved above.
         return redirect(url_for("quiz.question", attempt_id=attempt_id,
@@ -238,6 +241,7 @@ def submit(attempt_id: int):
 
 
 @bp.get("/attempts/<int:attempt_id>/result")
+@reads_only
 @login_required
 def result(attempt_id: int):
     attempt = _my_attempt(attempt_id)

@@ -86,7 +86,7 @@ def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_per
     from elearn.certification import views as certificate_views
     from elearn.cycles import rules
     from elearn.models import Answer, AttemptResult, Certificate
-    from elearn.quiz import attempts
+    from elearn.quiz import on_screen
 
     person = make_person(Role.STAFF, Role.HR, school="central")
     made = Attempt(person_id=person.id, cycle_id=cycle.id, unit_id="u", number=1,
@@ -108,7 +108,7 @@ def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_per
     for statement, params in [
             (sessions._PERSON_BY_SESSION_TOKEN, {"session_token": person.session_token}),
             (rules._CURRENT_VALUES, {}),
-            (attempts._ATTEMPT_ON_SCREEN, {"attempt_id": made.id}),
+            (on_screen._ATTEMPT_ON_SCREEN, {"attempt_id": made.id}),
             (certificate_views._TO_DOWNLOAD, {"code": "C1"}),
             (certificate_views._TO_REVALIDATE, {"code": "C1"})]:
         expected = [tuple(row) for row in db.session.execute(statement.statement, params)]

@@ -8,7 +8,8 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from elearn.current import content
-from elearn.models import Attempt, AttemptResult, Role, utcnow
+from elearn.cycles.rules import cycle_in_force
+from elearn.models import Attempt, AttemptResult, ReviewCycle, Role, utcnow
 from elearn.quiz import attempts as service
 
 
@@ -96,3 +97,39 @@ def test_saving_an_answer_keeps_it_replaces_an_earlier_one_and_moves_last_activi
     assert [(a.question_id, a.response) for a in attempt.answers] == [(question.id, [second])]
     assert attempt.last_activity_at == started + timedelta(minutes=2)
     assert attempt.answers[0].answered_at == started + timedelta(minutes=2)
+
+
+def test_an_attempt_on_screen_carries_the_cycle_in_force_not_its_own(db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                    date.today(), utcnow())
+    db.session.commit()
+    newer = ReviewCycle(policy_id="test-policy", policy_version="v2",
+                        reviewed_on=date.today(), review_date=date.today() + timedelta(days=300))
+    db.session.add(newer)
+    db.session.commit()
+    shown = service.attempt_on_screen(db.session, attempt.id)
+    assert shown.cycle_id == cycle.id
+    assert shown.cycle_in_force == cycle_in_force(db.session)
+    assert shown.cycle_in_force.id == newer.id and shown.cycle_in_force.policy_version == "v2"
+
+
+def test_a_save_refused_for_an_earlier_cycle_leaves_the_last_activity_as_it_was(
+        db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    started = utcnow()
+    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                    date.today(), started)
+    attempt_id, question_id = attempt.id, attempt.question_ids[0]
+    option = content().units["friends"].question(question_id).option_ids[0]
+    db.session.commit()
+    newer = ReviewCycle(policy_id="test-policy", policy_version="v2",
+                        reviewed_on=date.today(), review_date=date.today() + timedelta(days=300))
+    db.session.add(newer)
+    db.session.commit()
+    with pytest.raises(service.AttemptClosed):
+        service.save_answer(db.session, content(), person, cycle_in_force(db.session),
+                            attempt_id, question_id, [option], date.today(),
+                            started + timedelta(minutes=5))
+    db.session.rollback()
+    assert db.session.get(Attempt, attempt_id).last_activity_at == started
