@@ -31,7 +31,6 @@ from elearn.models import (
     Certificate,
     Completion,
     Person,
-    ReviewCycle,
 )
 from elearn.people.rules import tracks_of
 from elearn.quiz.passes import passed_unit_ids
@@ -88,7 +87,7 @@ def held_tracks(session: Session, person_id: int, cycle_id: int) -> dict[str, st
 
 
 def record_completions(session: Session, content: Content, person: AnyPerson,
-                       cycle: ReviewCycle, today: date, now: datetime) -> list[Completion]:
+                       cycle: AnyCycle, today: date, now: datetime) -> list[Completion]:
     """Record a completion for every track the person has just finished, in the caller's
     transaction: called when a unit is passed and when the policy is acknowledged, whichever
     comes last. The certificates are issued after the commit (certification.issuing), so

@@ -23,7 +23,6 @@ from elearn.models import (
     Attempt,
     AttemptResult,
     CarriedOverPass,
-    ReviewCycle,
     insert_for,
 )
 from elearn.people.rules import tracks_of
@@ -81,21 +80,26 @@ def draw(unit: Unit, rng: random.Random, required: frozenset[str] = frozenset()
     return [q.id for q in questions], option_order
 
 
+# The attempt with its answers and result in one query (joined), built once: get() loaded
+# the answers with a second SELECT and built its statement on every call.
+_ATTEMPT_WITH_ANSWERS = (select(Attempt).options(joinedload(Attempt.answers))
+                         .where(Attempt.id == bindparam("attempt_id")))
+
+
+def attempt_with_answers(session: Session, attempt_id: int) -> Attempt | None:
+    """The attempt, with its answers and result loaded; None if there is no such attempt."""
+    return session.scalars(_ATTEMPT_WITH_ANSWERS,
+                           {"attempt_id": attempt_id}).unique().one_or_none()
+
+
 def _own_attempt(session: Session, person: AnyPerson, attempt_id: int) -> Attempt:
-    return _refuse_others(session.get(Attempt, attempt_id), person)
+    return _refuse_others(attempt_with_answers(session, attempt_id), person)
 
 
 def _refuse_others(attempt, person: AnyPerson):
     """The attempt, if it is the person's (another person's looks like none at all)."""
     if attempt is None or attempt.person_id != person.id:
         raise AttemptNotFound("There is no such attempt.")
-    return attempt
-
-
-def _open_attempt(session: Session, person: AnyPerson, cycle: ReviewCycle,
-                  today: date, attempt_id: int) -> Attempt:
-    attempt = _own_attempt(session, person, attempt_id)
-    _refuse_closed(attempt, cycle, today)
     return attempt
 
 
@@ -296,7 +300,7 @@ def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
     session.expire_all()
 
 
-def submit_attempt(session: Session, content: Content, person: AnyPerson, cycle: ReviewCycle,
+def submit_attempt(session: Session, content: Content, person: AnyPerson, cycle: AnyCycle,
                    attempt_id: int, today: date, now: datetime) -> AttemptResult:
     """Grade and close the attempt. Submitting again returns the one stored result.
     The caller must not have loaded the attempt's answers before: they are read here, once
@@ -305,7 +309,7 @@ def submit_attempt(session: Session, content: Content, person: AnyPerson, cycle:
     attempt = _own_attempt(session, person, attempt_id)
     if attempt.result is not None:
         return attempt.result
-    _open_attempt(session, person, cycle, today, attempt_id)
+    _refuse_closed(attempt, cycle, today)
     unit = content.units[attempt.unit_id]
     answers = {a.question_id: a.response for a in attempt.answers}
     missing = [n for n, qid in enumerate(attempt.question_ids, 1) if qid not in answers]

@@ -16,15 +16,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 
 from elearn.certification.issuing import issue_missing_certificates
 from elearn.certification.services import record_completions
 from elearn.content.model import Question
 from elearn.current import (
     content,
-    current_cycle_or_404,
     cycle_in_force_or_404,
     cycle_or_404,
     my_tracks,
@@ -45,12 +42,6 @@ def _person() -> SignedInPerson:
     return current_user._get_current_object()
 
 
-# Every question page and answer loads the attempt with its result and answers: one query
-# (joined), built once, where a get() and a selectin load made two, built per request.
-_ATTEMPT_WITH_ANSWERS = (select(Attempt).options(joinedload(Attempt.answers))
-                         .where(Attempt.id == bindparam("attempt_id")))
-
-
 def _mine_or_404(attempt):
     """The attempt, if the signed-in person's; else 404 (as for no attempt at all)."""
     if attempt is None or attempt.person_id != current_user.id:
@@ -59,8 +50,7 @@ def _mine_or_404(attempt):
 
 
 def _my_attempt(attempt_id: int) -> Attempt:
-    return _mine_or_404(db.session.scalars(
-        _ATTEMPT_WITH_ANSWERS, {"attempt_id": attempt_id}).unique().one_or_none())
+    return _mine_or_404(service.attempt_with_answers(db.session, attempt_id))
 
 
 def _my_attempt_on_screen(attempt_id: int) -> service.AttemptOnScreen:
@@ -209,7 +199,7 @@ def check(attempt_id: int):
 def submit(attempt_id: int):
     # The CSRF token: checked by CSRFProtect. Nothing of the attempt is read here: the
     # service reads it once it holds its row (hold_attempt), and refuses another's.
-    person, cycle, now = _person(), current_cycle_or_404(), utcnow()
+    person, cycle, now = _person(), cycle_in_force_or_404(), utcnow()
     try:
         result = service.submit_attempt(db.session, content(), person, cycle, attempt_id,
                                         date.today(), now)
