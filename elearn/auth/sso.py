@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from elearn.audit import Actor
 from elearn.auth import throttle
-from elearn.auth.services import THROTTLED
+from elearn.auth.services import THROTTLED, record_sign_in
 from elearn.models import Person
 from elearn.people.rules import find_by_email
 
@@ -182,7 +182,7 @@ def sign_in(session: Session, actor: Actor, provider: Provider, claims: Mapping[
         raise SsoRefused(Refusal.THROTTLED, email)
     person = person_for_email(session, email)
     throttle.clear_account(session, email)
-    person.last_sign_in_at = now
+    record_sign_in(session, person, now)
     Actor(person.id, actor.address).record(session, "sign-in", f"person:{person.id}",
                                            via=provider.name)
     return person
