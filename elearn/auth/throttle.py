@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, case, delete, func, select
 from sqlalchemy.orm import Session
 
 from elearn.models import LoginFailure
@@ -47,54 +47,59 @@ def wait_after(failures: int, *, free: int, first: timedelta, longest: timedelta
     return min(first * 2 ** min(failures - free - 1, 30), longest)
 
 
-# Failures since a time, from an address (and to an account): every sign-in asks both, so
-# the statements are built once.
-# Core statements on the table, run on the connection: the ORM's handling of them cost more
-# than the queries.
+# Failures since a time from an address: all of them, and those to one account. Every
+# sign-in asks both, in one statement (a round trip less), built once; Core on the
+# connection, since the ORM's handling of it cost more than the query.
 _failure = LoginFailure.__table__
-_FROM_ADDRESS = (select(func.count(), func.max(_failure.c.at))
+_to_account = _failure.c.account == bindparam("account")
+_FROM_ADDRESS = (select(func.count(), func.max(_failure.c.at),
+                        func.count(case((_to_account, 1))),
+                        func.max(case((_to_account, _failure.c.at))))
                  .where(_failure.c.at >= bindparam("since"),
                         _failure.c.address == bindparam("address")))
-_FROM_ADDRESS_TO_ACCOUNT = _FROM_ADDRESS.where(_failure.c.account == bindparam("account"))
 
 
-def _count_and_latest(session: Session, since: datetime, address: str,
-                      account: str | None = None) -> tuple[int, datetime | None]:
-    values = {"since": since, "address": address}
+@dataclass(frozen=True)
+class _Failures:
+    """Failures from one origin in the window: all, and those to the account asked about."""
+
+    from_origin: int
+    origin_latest: datetime | None
+    to_account: int
+    account_latest: datetime | None
+
+
+def _failures(session: Session, since: datetime, address: str, account: str) -> _Failures:
     session.flush()  # failures recorded in this transaction count (the ORM's autoflush)
-    if account is None:
-        count, latest = session.connection().execute(_FROM_ADDRESS, values).one()
-    else:
-        count, latest = session.connection().execute(_FROM_ADDRESS_TO_ACCOUNT,
-                                                     values | {"account": account}).one()
-    return count or 0, latest
+    row = session.connection().execute(
+        _FROM_ADDRESS, {"since": since, "address": address, "account": account}).one()
+    return _Failures(row[0] or 0, row[1], row[2] or 0, row[3])
 
 
-def _origin_wait_ends(session: Session, origin: str, since: datetime, limits: Limits
-                      ) -> datetime | None:
-    anyone, latest = _count_and_latest(session, since, address=origin)
+def _origin_wait_ends(failures: _Failures, limits: Limits) -> datetime | None:
+    latest = failures.origin_latest
     return None if latest is None else latest + wait_after(
-        anyone, free=limits.free_per_origin, first=limits.origin_first,
+        failures.from_origin, free=limits.free_per_origin, first=limits.origin_first,
         longest=limits.origin_longest)
 
 
 def origin_retry_at(session: Session, origin: str, now: datetime, limits: Limits
                     ) -> datetime | None:
     """When anything may next be tried from this origin; None if it may be now."""
-    ends = _origin_wait_ends(session, origin, now - limits.window, limits)
+    # An account no address can be (an empty string): only the origin's count matters.
+    ends = _origin_wait_ends(_failures(session, now - limits.window, origin, ""), limits)
     return ends if ends is not None and ends > now else None
 
 
 def retry_at(session: Session, account: str, origin: str, now: datetime,
              limits: Limits) -> datetime | None:
     """When this account may next be tried from this origin; None if it may be now."""
-    since = now - limits.window
-    pair, pair_latest = _count_and_latest(session, since, account=account, address=origin)
-    waits = [now, _origin_wait_ends(session, origin, since, limits) or now]
-    if pair_latest is not None:
-        waits.append(pair_latest + wait_after(pair, free=limits.free_per_pair,
-                                              first=limits.pair_first,
-                                              longest=limits.pair_longest))
+    failures = _failures(session, now - limits.window, origin, account)
+    waits = [now, _origin_wait_ends(failures, limits) or now]
+    if failures.account_latest is not None:
+        waits.append(failures.account_latest + wait_after(
+            failures.to_account, free=limits.free_per_pair, first=limits.pair_first,
+            longest=limits.pair_longest))
     latest = max(waits)
     return latest if latest > now else None
 
