@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from flask import request
 from flask_login import LoginManager
@@ -104,5 +105,16 @@ def reads_only(view: Callable) -> Callable:
     return wrapped
 
 
+@contextlib.contextmanager
+def in_transactions() -> Iterator[None]:
+    """Inside a `reads_only` view, for the rare write it must make after all (a certificate
+    left unissued): transactions begun in this block are transactions again."""
+    token = statements_stand_alone.set(False)
+    try:
+        yield
+    finally:
+        statements_stand_alone.reset(token)
+
+
 __all__ = ["db", "migrate", "login_manager", "csrf", "read_only_transaction",
-           "statements_stand_alone", "reads_only"]
+           "statements_stand_alone", "reads_only", "in_transactions"]

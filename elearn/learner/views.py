@@ -18,7 +18,7 @@ from elearn.cycles.rules import (
     new_version_changes,
     policy_in_force,
 )
-from elearn.extensions import db
+from elearn.extensions import db, in_transactions, reads_only
 from elearn.learner.acknowledgement import AcknowledgementClosed, acknowledge, acknowledgement
 from elearn.learner.forms import AcknowledgeForm
 from elearn.learner.reading import reading_minutes
@@ -32,14 +32,17 @@ bp = Blueprint("learner", __name__, template_folder="templates")
 
 
 @bp.get("/")
+@reads_only
 @login_required
 def home():
     if not has_my_training_page():
         return redirect(url_for("hr.index"))
     me = current_user._get_current_object()  # read a dozen times: once through the proxy
-    # A completion left without its certificate (a crash, a render error) is issued now.
-    issue_missing_certificates(db.session, content(), renderer, utcnow(),
-                               current_app.config["BASE_URL"], person_id=me.id)
+    # A completion left without its certificate (a crash, a render error) is issued now,
+    # each certificate stored in a transaction of its own (the search for one is a read).
+    with in_transactions():
+        issue_missing_certificates(db.session, content(), renderer, utcnow(),
+                                   current_app.config["BASE_URL"], person_id=me.id)
     cycle = cycle_in_force(db.session)
     trust_content = content()
     tracks = my_tracks()
