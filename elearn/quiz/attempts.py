@@ -9,7 +9,6 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from elearn.content.drawing import covering_draw, unit_requirements
@@ -159,6 +158,25 @@ def _answer_upsert(session: Session):
     return _ANSWER_UPSERTS[dialect]
 
 
+_ATTEMPT_INSERTS: dict[str, HotStatement] = {}
+
+
+def _attempt_insert(session: Session) -> HotStatement:
+    """INSERT an attempt unless its number is taken (a racing start): its id, or no row.
+    A statement of its own rather than an object flushed in a savepoint: the savepoint's
+    two round trips and the unit of work's flush were most of a start's time."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in _ATTEMPT_INSERTS:
+        columns = [c.name for c in _ATTEMPT.c if c.name != "id"]
+        _ATTEMPT_INSERTS[dialect] = HotStatement(
+            insert_for(session)(_ATTEMPT)
+            .values({name: bindparam(name, type_=_ATTEMPT.c[name].type) for name in columns})
+            .on_conflict_do_nothing(index_elements=["person_id", "cycle_id", "unit_id",
+                                                    "number"])
+            .returning(_ATTEMPT.c.id))
+    return _ATTEMPT_INSERTS[dialect]
+
+
 # A person's attempts in a cycle, with their answers and results in the same query
 # (joined), built once: the answers' own SELECT was a second round trip on every learner
 # page, and building the statement cost more than SQLite took to run it.
@@ -222,23 +240,23 @@ def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: 
     # `existing` holds every attempt at this unit in the cycle: its highest number is the
     # one a max() query would return (a racing start still meets the unique constraint).
     number = max((a.number for a in existing), default=0) + 1
-    attempt = Attempt(person_id=person.id, cycle_id=cycle.id, unit_id=unit_id, number=number,
-                      content_fingerprint=unit.fingerprint, question_ids=question_ids,
-                      option_order=option_order, pass_mark=content.pass_mark_for(unit_id),
-                      started_at=now, last_activity_at=now,
-                      answers=[])  # new: no answers, and no query to find that out
-    try:
-        with session.begin_nested():
-            session.add(attempt)
-    except IntegrityError:
+    values = {"person_id": person.id, "cycle_id": cycle.id, "unit_id": unit_id,
+              "number": number, "content_fingerprint": unit.fingerprint,
+              "question_ids": question_ids, "option_order": option_order,
+              "pass_mark": content.pass_mark_for(unit_id), "started_at": now,
+              "last_activity_at": now}
+    attempt_id = _attempt_insert(session).first(session, values)
+    if attempt_id is None:
         # A second click won the race for this number: use the attempt it made.
         session.expire_all()
         made = open_attempt_for(attempts_for(session, person.id, cycle.id, unit_id),
                                 unit.fingerprint)
         if made is None:
-            raise
+            raise AttemptError("Another start of this unit got in first. Try again.")
         return made
-    return attempt
+    # Read back through the ORM (one prebuilt query): the session then knows the row as it
+    # knows any it loaded, and a rollback expires it like the others.
+    return attempt_with_answers(session, attempt_id[0])
 
 
 # A save and a submit take turns at the attempt's row, each holding it from before it reads

@@ -4,7 +4,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from elearn.current import content
@@ -133,3 +133,15 @@ def test_a_save_refused_for_an_earlier_cycle_leaves_the_last_activity_as_it_was(
                             started + timedelta(minutes=5))
     db.session.rollback()
     assert db.session.get(Attempt, attempt_id).last_activity_at == started
+
+
+def test_an_attempt_number_already_taken_is_not_inserted_again(db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    now = utcnow()
+    values = {"person_id": person.id, "cycle_id": cycle.id, "unit_id": "friends", "number": 1,
+              "content_fingerprint": "f", "question_ids": ["q1"], "option_order": {"q1": []},
+              "pass_mark": 80, "started_at": now, "last_activity_at": now}
+    first = service._attempt_insert(db.session).first(db.session, values)
+    again = service._attempt_insert(db.session).first(db.session, values)
+    assert first is not None and again is None  # a racing start: no error, no second row
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
