@@ -108,7 +108,11 @@ def reads_only(view: Callable) -> Callable:
 @contextlib.contextmanager
 def in_transactions() -> Iterator[None]:
     """Inside a `reads_only` view, for the rare write it must make after all (a certificate
-    left unissued): transactions begun in this block are transactions again."""
+    left unissued): statements in this block run in transactions again."""
+    if statements_stand_alone.get() and db.session().in_transaction():
+        # Its statements so far ran on their own: end that, so that the block's first
+        # statement begins a transaction (the choice is made when one begins).
+        db.session.commit()
     token = statements_stand_alone.set(False)
     try:
         yield

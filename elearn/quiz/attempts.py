@@ -148,7 +148,7 @@ def _answer_upsert(session: Session):
     if dialect not in _ANSWER_UPSERTS:
         # Each value a named parameter: compiled once, the statement must not depend on
         # which values a call brings (an INSERT without them names every column).
-        insert = insert_for(session)(_ANSWER).values(
+        insert = insert_for(session)(_ANSWER).inline().values(  # no RETURNING of the id
             {column: bindparam(column, type_=_ANSWER.c[column].type)
              for column in ("attempt_id", "question_id", "response", "answered_at")})
         _ANSWER_UPSERTS[dialect] = HotStatement(insert.on_conflict_do_update(

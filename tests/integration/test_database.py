@@ -96,3 +96,27 @@ def test_a_read_only_view_runs_alone_and_leaves_its_thread_as_it_found_it(app, m
     assert FlaskClient(app).get("/certificates/NOPE.pdf").status_code == 404
     assert seen == [True]
     assert statements_stand_alone.get() is False  # this thread's context, after the request
+
+
+def test_writes_in_a_read_only_view_run_in_a_transaction_once_asked_for(app, db):
+    # The home page (reads_only) may still issue a certificate left unissued: its statements
+    # so far ran alone, and in_transactions() must make the next ones a transaction.
+    if db.engine.dialect.name != "postgresql":
+        return
+    from sqlalchemy import select
+
+    from elearn.extensions import in_transactions, statements_stand_alone
+
+    token = statements_stand_alone.set(True)
+    try:
+        db.session.execute(select(1))  # the signed-in person, read alone
+        assert db.session.connection().connection.driver_connection.autocommit is True
+        with in_transactions():
+            db.session.execute(select(1))
+            assert db.session.connection().connection.driver_connection.autocommit is False
+            db.session.commit()
+        db.session.execute(select(1))
+        assert db.session.connection().connection.driver_connection.autocommit is True
+    finally:
+        db.session.rollback()
+        statements_stand_alone.reset(token)
