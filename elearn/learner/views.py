@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from elearn.certification.issuing import issue_missing_certificates
+from elearn.certification.issuing import issue_missing_certificates, missing_certificates
 from elearn.certification.services import my_certificates, name_problem, record_completions
 from elearn.content.versions import units_to_retrain
 from elearn.current import audit, content, has_my_training_page, my_tracks, renderer
@@ -39,10 +39,12 @@ def home():
         return redirect(url_for("hr.index"))
     me = current_user._get_current_object()  # read a dozen times: once through the proxy
     # A completion left without its certificate (a crash, a render error) is issued now,
-    # each certificate stored in a transaction of its own (the search for one is a read).
-    with in_transactions():
-        issue_missing_certificates(db.session, content(), renderer, utcnow(),
-                                   current_app.config["BASE_URL"], person_id=me.id)
+    # each certificate stored in a transaction of its own. Looking for one is a read, run
+    # alone like the page's others: a transaction only when there is one to issue.
+    if missing_certificates(db.session, person_id=me.id):
+        with in_transactions():
+            issue_missing_certificates(db.session, content(), renderer, utcnow(),
+                                       current_app.config["BASE_URL"], person_id=me.id)
     cycle = cycle_in_force(db.session)
     trust_content = content()
     tracks = my_tracks()
