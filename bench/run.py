@@ -206,6 +206,33 @@ def _scratch_database(server_url: str, name: str, create: bool) -> str:
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
+def _round_trip_cpu(database_url: str, repeat: int) -> float | None:
+    """CPU seconds, client's and server's, of one round trip to PostgreSQL: a prepared
+    SELECT of one row by key, straight through psycopg, none of elearn's code. The floor
+    under every statement a page sends; None when the server's process is not on this
+    machine (its CPU cannot be read)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
+        stat = Path(f"/proc/{conn.info.backend_pid}/stat")
+        if url.host not in (None, "127.0.0.1", "localhost", "::1") or not stat.exists():
+            return None
+
+        def server_cpu() -> float:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        cursor, query = conn.cursor(), "SELECT id, name FROM person WHERE email = %s"
+        for _ in range(50):  # prepared from the sixth run on
+            cursor.execute(query, ("learner@example.org",)).fetchall()
+        server, client = server_cpu(), time.process_time()
+        for _ in range(repeat):
+            cursor.execute(query, ("learner@example.org",)).fetchall()
+        return (time.process_time() - client + server_cpu() - server) / repeat
+
+
 def _workers_cpu(server_pid: int) -> float:
     """CPU seconds (user + system) used so far by gunicorn's workers."""
     import psutil
@@ -284,7 +311,8 @@ def bench_journeys(base: str, server_pid: int, unit_id: str) -> dict[str, float]
             "journey_floor": floor_cpu, "journey_requests": requests_made / JOURNEYS}
 
 
-def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]:
+def bench_server(database_url: str | None, workers: int = 2,
+                 quick: bool = False) -> dict[str, float]:
     """Serve a small trust with gunicorn; measure pages against /healthz on the same server."""
     from datetime import date, timedelta
     from urllib.parse import urlencode
@@ -420,6 +448,8 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
             for name, measure in downloads.items():
                 rounds[name].append(measure())
         figures |= {name: statistics.median(values) for name, values in rounds.items()}
+        if server_url:
+            figures["round_trip_cpu"] = _round_trip_cpu(database_url, 200 if quick else 5000)
         return figures | bench_journeys(base, server.pid, unit_id)
     finally:
         server.terminate()
@@ -432,6 +462,21 @@ def bench_server(database_url: str | None, workers: int = 2) -> dict[str, float]
 
 def _row(label: str, base: float, ours: float, aim: str, fmt: str = "12.0f") -> None:
     print(f"{label:62} {base:{fmt}} {ours:{fmt}} {ours / base:7.2f}  {aim}")
+
+
+def _round_trip_rows(figures: dict[str, float], on_sqlite: dict[str, float]) -> None:
+    """What one PostgreSQL round trip costs beside /healthz, and so the most a page that
+    needs n of them can reach: its SQLite ratio (no round trips) with n added."""
+    cores = os.cpu_count() or 1
+    healthz = cores / figures["hello"]  # the whole machine's CPU per /healthz, wrk's too
+    share = figures["round_trip_cpu"] / healthz
+    _row("  one round trip, client + server CPU s (vs /healthz: cores/req/s)", healthz,
+         figures["round_trip_cpu"], "(info)", "12.6f")
+    print("  (the round trip: a prepared SELECT by key through psycopg, no elearn code)")
+    for what, key, trips in (("question page", "question", 2), ("answer save", "answer", 6)):
+        ceiling = 1 / (on_sqlite["hello"] / on_sqlite[key] + trips * share)
+        print(f"  so the {what}, SQLite's {on_sqlite[key] / on_sqlite['hello']:.2f} plus "
+              f"its {trips} round trips, could reach about {ceiling:.2f} at best")
 
 
 def main() -> None:
@@ -454,8 +499,10 @@ def main() -> None:
     databases = [("SQLite", None)]
     if os.environ.get("ELEARN_BENCH_POSTGRES_URL"):
         databases.append(("PostgreSQL", os.environ["ELEARN_BENCH_POSTGRES_URL"]))
+    on_sqlite: dict[str, float] = {}
     for name, url in databases:
-        figures = bench_server(url)
+        figures = bench_server(url, quick=quick)
+        on_sqlite = on_sqlite or figures
         _row(f"[{name}] question page, req/s (vs hello-world /healthz)", figures["hello"],
              figures["question"], ">= 0.40")
         _row(f"[{name}] answer submission, req/s (vs hello-world /healthz)",
@@ -482,6 +529,8 @@ def main() -> None:
              figures["journey_cpu"], "(info)", "12.4f")
         print(f"  (a journey: {figures['journey_requests']:.0f} requests; the floor: as many "
               f"to /healthz; CPU of gunicorn's workers from psutil)")
+        if figures.get("round_trip_cpu"):
+            _round_trip_rows(figures, on_sqlite)
     sys.stdout.flush()
     # WeasyPrint's font objects can crash the interpreter at exit; the figures are printed.
     os._exit(0)

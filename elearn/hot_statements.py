@@ -38,8 +38,20 @@ class HotStatement:
     """A Core statement compiled once per database and run on the driver's connection."""
 
     def __init__(self, statement: ClauseElement) -> None:
-        self.statement = statement
+        self._build: Callable[[str], ClauseElement] = lambda _dialect: statement
         self._compiled: dict[str, _Compiled] = {}
+
+    @classmethod
+    def per_dialect(cls, build: Callable[[str], ClauseElement]) -> HotStatement:
+        """A statement whose SQL depends on the database (an INSERT ... ON CONFLICT), built
+        by `build(dialect_name)` the first time it runs on each."""
+        hot = cls.__new__(cls)
+        hot._build, hot._compiled = build, {}
+        return hot
+
+    def statement_for(self, dialect_name: str) -> ClauseElement:
+        """The statement as written for one database, to run the usual way (tests do)."""
+        return self._build(dialect_name)
 
     def rows(self, session: Session, params: dict[str, Any]) -> list[tuple]:
         """The statement's rows: named tuples, values converted as SQLAlchemy would."""
@@ -75,7 +87,8 @@ class HotStatement:
     def _compiled_for(self, dialect: Dialect) -> _Compiled:
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
-            compiled = self._compiled[dialect.name] = _compile(self.statement, dialect)
+            compiled = self._compiled[dialect.name] = _compile(
+                self.statement_for(dialect.name), dialect)
         return compiled
 
     @staticmethod

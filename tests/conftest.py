@@ -204,6 +204,21 @@ def cycle(db):
 
 
 @pytest.fixture
+def newer_cycle(db, cycle):
+    """Makes a second review cycle, of the policy's next version, the one in force today."""
+
+    def make() -> ReviewCycle:
+        newer = ReviewCycle(policy_id="test-policy", policy_version="v2",
+                            reviewed_on=date.today(),
+                            review_date=date.today() + timedelta(days=300))
+        db.session.add(newer)
+        db.session.commit()
+        return newer
+
+    return make
+
+
+@pytest.fixture
 def trust_hr(app, make_person):
     """A client signed in as an HR officer of the Trust's central team (every school)."""
     hr = app.test_client()

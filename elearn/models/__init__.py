@@ -1,7 +1,7 @@
 """Database models, one module per part of the domain."""
 
 from elearn.models.audit import AuditEvent
-from elearn.models.base import Base, insert_for, utcnow
+from elearn.models.base import INSERTS, Base, insert_for, utcnow
 from elearn.models.certificates import Certificate
 from elearn.models.cycles import AnyCycle, CycleInForce, ReviewCycle
 from elearn.models.imports import StaffImport
@@ -30,7 +30,8 @@ from elearn.models.training import (
 from elearn.models.understanding import QuestionTally, TalliedAttempt
 
 __all__ = [
-    "AuditEvent", "Base", "insert_for", "utcnow", "Certificate", "ReviewCycle", "ROLE_LABELS",
+    "AuditEvent", "Base", "INSERTS", "insert_for", "utcnow", "Certificate", "ReviewCycle",
+    "ROLE_LABELS",
     "LoginFailure", "Person", "PersonRole", "RateLimitHit", "Role", "School", "SchoolSummary",
     "SignedInPerson", "UsedToken", "AnyPerson", "AnyCycle", "CycleInForce",
     "Answer", "Attempt", "AttemptResult", "CarriedOverPass", "Completion",

@@ -18,12 +18,12 @@ NAMING = {
 
 
 # The two databases elearn runs on (elearn.config): both have INSERT ... ON CONFLICT.
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def insert_for(session: Session):
     """The session's database's INSERT, which knows ON CONFLICT."""
-    return _INSERTS[session.get_bind().dialect.name]
+    return INSERTS[session.get_bind().dialect.name]
 
 
 def utcnow() -> datetime:

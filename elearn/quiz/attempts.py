@@ -16,13 +16,13 @@ from elearn.content.model import Content, Unit
 from elearn.cycles.rules import deadline_passed
 from elearn.hot_statements import HotStatement
 from elearn.models import (
+    INSERTS,
     Answer,
     AnyCycle,
     AnyPerson,
     Attempt,
     AttemptResult,
     CarriedOverPass,
-    insert_for,
 )
 from elearn.people.rules import tracks_of
 from elearn.quiz.grading import ResponseError, check_response, grade
@@ -139,42 +139,32 @@ _ANSWER, _ATTEMPT = Answer.__table__, Attempt.__table__
 # running it.
 _TOUCH_ATTEMPT = HotStatement(update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("touched_id"))
                               .values(last_activity_at=bindparam("now")))
-_ANSWER_UPSERTS: dict[str, HotStatement] = {}
 
 
-def _answer_upsert(session: Session):
-    """INSERT an answer, or replace the response already given to that question."""
-    dialect = session.get_bind().dialect.name
-    if dialect not in _ANSWER_UPSERTS:
-        # Each value a named parameter: compiled once, the statement must not depend on
-        # which values a call brings (an INSERT without them names every column).
-        insert = insert_for(session)(_ANSWER).inline().values(  # no RETURNING of the id
-            {column: bindparam(column, type_=_ANSWER.c[column].type)
-             for column in ("attempt_id", "question_id", "response", "answered_at")})
-        _ANSWER_UPSERTS[dialect] = HotStatement(insert.on_conflict_do_update(
-            index_elements=["attempt_id", "question_id"],
-            set_={"response": insert.excluded.response,
-                  "answered_at": insert.excluded.answered_at}))
-    return _ANSWER_UPSERTS[dialect]
+def _build_answer_upsert(dialect_name: str):
+    # Each value a named parameter: compiled once, the statement must not depend on
+    # which values a call brings (an INSERT without them names every column).
+    insert = INSERTS[dialect_name](_ANSWER).inline().values(  # no RETURNING of the id
+        {column: bindparam(column, type_=_ANSWER.c[column].type)
+         for column in ("attempt_id", "question_id", "response", "answered_at")})
+    return insert.on_conflict_do_update(
+        index_elements=["attempt_id", "question_id"],
+        set_={"response": insert.excluded.response,
+              "answered_at": insert.excluded.answered_at})
 
 
-_ATTEMPT_INSERTS: dict[str, HotStatement] = {}
+# INSERT an answer, or replace the response already given to that question.
+_ANSWER_UPSERT = HotStatement.per_dialect(_build_answer_upsert)
 
 
-def _attempt_insert(session: Session) -> HotStatement:
-    """INSERT an attempt unless its number is taken (a racing start): its id, or no row.
-    A statement of its own rather than an object flushed in a savepoint: the savepoint's
-    two round trips and the unit of work's flush were most of a start's time."""
-    dialect = session.get_bind().dialect.name
-    if dialect not in _ATTEMPT_INSERTS:
-        columns = [c.name for c in _ATTEMPT.c if c.name != "id"]
-        _ATTEMPT_INSERTS[dialect] = HotStatement(
-            insert_for(session)(_ATTEMPT)
-            .values({name: bindparam(name, type_=_ATTEMPT.c[name].type) for name in columns})
-            .on_conflict_do_nothing(index_elements=["person_id", "cycle_id", "unit_id",
-                                                    "number"])
-            .returning(_ATTEMPT.c.id))
-    return _ATTEMPT_INSERTS[dialect]
+# INSERT an attempt unless its number is taken (a racing start): its id, or no row.
+# A statement of its own rather than an object flushed in a savepoint: the savepoint's
+# two round trips and the unit of work's flush were most of a start's time.
+_ATTEMPT_INSERT = HotStatement.per_dialect(
+    lambda dialect_name: INSERTS[dialect_name](_ATTEMPT)
+    .values({c.name: bindparam(c.name, type_=c.type) for c in _ATTEMPT.c if c.name != "id"})
+    .on_conflict_do_nothing(index_elements=["person_id", "cycle_id", "unit_id", "number"])
+    .returning(_ATTEMPT.c.id))
 
 
 # A person's attempts in a cycle, with their answers and results in the same query
@@ -245,7 +235,7 @@ def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: 
               "question_ids": question_ids, "option_order": option_order,
               "pass_mark": content.pass_mark_for(unit_id), "started_at": now,
               "last_activity_at": now}
-    attempt_id = _attempt_insert(session).first(session, values)
+    attempt_id = _ATTEMPT_INSERT.first(session, values)
     if attempt_id is None:
         # A second click won the race for this number: use the attempt it made.
         session.expire_all()
@@ -313,7 +303,7 @@ def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
     # replace the earlier (as a second save from one tab does).
     values = {"attempt_id": attempt.id, "question_id": question_id, "response": list(chosen),
               "answered_at": now}
-    _answer_upsert(session).execute(session, values)
+    _ANSWER_UPSERT.execute(session, values)
     # Any ORM copy of this attempt the session holds is now out of date.
     session.expire_all()
 

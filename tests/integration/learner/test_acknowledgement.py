@@ -80,12 +80,9 @@ class TestWhenANewVersionTakesEffect:
     def content_dir(self, versioned_content):
         return versioned_content
 
-    def test_the_policy_page_opens_on_what_changed_then_the_whole_text(self, signed_in, db,
-                                                                       cycle):
-        db.session.add(ReviewCycle(policy_id="test-policy", policy_version="v2",
-                                   reviewed_on=date.today(),
-                                   review_date=date.today() + timedelta(days=365)))
-        db.session.commit()
+    def test_the_policy_page_opens_on_what_changed_then_the_whole_text(self, signed_in,
+                                                                       newer_cycle):
+        newer_cycle()
         client, _ = signed_in(Role.STAFF)
         page = client.get("/policy").get_data(as_text=True)
         changed = page.index("What changed since version v1")

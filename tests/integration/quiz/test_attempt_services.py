@@ -9,14 +9,24 @@ from sqlalchemy.exc import IntegrityError
 
 from elearn.current import content
 from elearn.cycles.rules import cycle_in_force
-from elearn.models import Attempt, AttemptResult, ReviewCycle, Role, utcnow
+from elearn.models import Attempt, AttemptResult, Role, utcnow
 from elearn.quiz import attempts as service
+
+
+def _start(db, person, cycle, started=None, rng=None):
+    """Start (or resume) `person`'s attempt at the unit 'friends'."""
+    return service.start_attempt(db.session, content(), person, cycle, "friends",
+                                 date.today(), started or utcnow(), rng)
+
+
+def _first_question_and_option(attempt):
+    question = content().units["friends"].question(attempt.question_ids[0])
+    return question, question.option_ids[0]
 
 
 def test_a_second_result_for_an_attempt_is_refused_by_the_database(db, make_person, cycle):
     person = make_person(Role.STAFF)
-    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), utcnow(), random.Random(1))
+    attempt = _start(db, person, cycle, rng=random.Random(1))
     db.session.commit()
     db.session.add(AttemptResult(attempt_id=attempt.id, score=1, max_score=3, percent=33,
                                  passed=False, marks={}))
@@ -42,18 +52,15 @@ def test_two_attempts_with_the_same_number_are_refused_by_the_database(db, make_
 
 def test_starting_twice_resumes_the_same_open_attempt(db, make_person, cycle):
     person = make_person(Role.STAFF)
-    first = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                  date.today(), utcnow())
+    first = _start(db, person, cycle)
     db.session.commit()
-    second = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                   date.today(), utcnow())
+    second = _start(db, person, cycle)
     assert first.id == second.id
 
 
 def test_attempt_records_the_unit_fingerprint_cycle_and_pass_mark(db, make_person, cycle):
     person = make_person(Role.STAFF)
-    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), utcnow())
+    attempt = _start(db, person, cycle)
     unit = content().units["friends"]
     assert attempt.content_fingerprint == unit.fingerprint
     assert attempt.cycle_id == cycle.id and attempt.pass_mark == 80
@@ -61,12 +68,10 @@ def test_attempt_records_the_unit_fingerprint_cycle_and_pass_mark(db, make_perso
 
 def test_open_attempt_made_from_older_content_is_not_resumed(db, make_person, cycle):
     person = make_person(Role.STAFF)
-    old = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                date.today(), utcnow())
+    old = _start(db, person, cycle)
     old.content_fingerprint = "an-older-version"
     db.session.commit()
-    new = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                date.today(), utcnow())
+    new = _start(db, person, cycle)
     db.session.commit()
     assert new.id != old.id and new.number == 2
     assert db.session.get(Attempt, old.id) is not None  # the old answers are kept
@@ -83,10 +88,9 @@ def test_saving_an_answer_keeps_it_replaces_an_earlier_one_and_moves_last_activi
         db, make_person, cycle):
     person = make_person(Role.STAFF)
     started = utcnow()
-    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), started)
-    question = content().units["friends"].question(attempt.question_ids[0])
-    first, second = question.option_ids[0], question.option_ids[1]
+    attempt = _start(db, person, cycle, started)
+    question, first = _first_question_and_option(attempt)
+    second = question.option_ids[1]
     attempt_id = attempt.id
     db.session.commit()
     for chosen, minutes in ((first, 1), (second, 2)):
@@ -99,15 +103,12 @@ def test_saving_an_answer_keeps_it_replaces_an_earlier_one_and_moves_last_activi
     assert attempt.answers[0].answered_at == started + timedelta(minutes=2)
 
 
-def test_an_attempt_on_screen_carries_the_cycle_in_force_not_its_own(db, make_person, cycle):
+def test_an_attempt_on_screen_carries_the_cycle_in_force_not_its_own(
+        db, make_person, cycle, newer_cycle):
     person = make_person(Role.STAFF)
-    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), utcnow())
+    attempt = _start(db, person, cycle)
     db.session.commit()
-    newer = ReviewCycle(policy_id="test-policy", policy_version="v2",
-                        reviewed_on=date.today(), review_date=date.today() + timedelta(days=300))
-    db.session.add(newer)
-    db.session.commit()
+    newer = newer_cycle()
     shown = service.attempt_on_screen(db.session, attempt.id)
     assert shown.cycle_id == cycle.id
     assert shown.cycle_in_force == cycle_in_force(db.session)
@@ -115,21 +116,17 @@ def test_an_attempt_on_screen_carries_the_cycle_in_force_not_its_own(db, make_pe
 
 
 def test_a_save_refused_for_an_earlier_cycle_leaves_the_last_activity_as_it_was(
-        db, make_person, cycle):
+        db, make_person, cycle, newer_cycle):
     person = make_person(Role.STAFF)
     started = utcnow()
-    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), started)
-    attempt_id, question_id = attempt.id, attempt.question_ids[0]
-    option = content().units["friends"].question(question_id).option_ids[0]
+    attempt = _start(db, person, cycle, started)
+    attempt_id = attempt.id
+    question, option = _first_question_and_option(attempt)
     db.session.commit()
-    newer = ReviewCycle(policy_id="test-policy", policy_version="v2",
-                        reviewed_on=date.today(), review_date=date.today() + timedelta(days=300))
-    db.session.add(newer)
-    db.session.commit()
+    newer_cycle()
     with pytest.raises(service.AttemptClosed):
         service.save_answer(db.session, content(), person, cycle_in_force(db.session),
-                            attempt_id, question_id, [option], date.today(),
+                            attempt_id, question.id, [option], date.today(),
                             started + timedelta(minutes=5))
     db.session.rollback()
     assert db.session.get(Attempt, attempt_id).last_activity_at == started
@@ -141,7 +138,7 @@ def test_an_attempt_number_already_taken_is_not_inserted_again(db, make_person, 
     values = {"person_id": person.id, "cycle_id": cycle.id, "unit_id": "friends", "number": 1,
               "content_fingerprint": "f", "question_ids": ["q1"], "option_order": {"q1": []},
               "pass_mark": 80, "started_at": now, "last_activity_at": now}
-    first = service._attempt_insert(db.session).first(db.session, values)
-    again = service._attempt_insert(db.session).first(db.session, values)
+    first = service._ATTEMPT_INSERT.first(db.session, values)
+    again = service._ATTEMPT_INSERT.first(db.session, values)
     assert first is not None and again is None  # a racing start: no error, no second row
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
