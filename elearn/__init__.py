@@ -12,7 +12,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from elearn.auth import sessions
 from elearn.config import load_config
 from elearn.content import load_content
-from elearn.extensions import csrf, db, login_manager, migrate, read_only_transaction
+from elearn.extensions import (
+    csrf,
+    db,
+    end_reads_with_commit,
+    login_manager,
+    migrate,
+    read_only_transaction,
+)
 from elearn.url_ids import DatabaseIntConverter
 
 
@@ -64,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security_headers.init_app(app)
     errors.init_app(app)
     register_cli(app)
+    end_reads_with_commit(app)
 
     @app.before_request
     def _transaction_kind() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 
-from flask import request
+from flask import Flask, request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -120,5 +121,25 @@ def in_transactions() -> Iterator[None]:
         statements_stand_alone.reset(token)
 
 
+def end_reads_with_commit(app: Flask) -> None:
+    """End a read-only request's transaction with COMMIT rather than Flask-SQLAlchemy's
+    ROLLBACK. psycopg answers every ROLLBACK by forgetting each statement it prepared on the
+    connection (DEALLOCATE ALL, and five runs of each before it prepares it again), so every
+    HR or policy page used to cost the learners' pages served next on that connection their
+    prepared statements. A COMMIT of a transaction that wrote nothing is as cheap."""
+
+    @app.teardown_request
+    def _commit_a_read(error: BaseException | None) -> None:
+        if error is not None or not read_only_transaction.get() or not db.session.registry.has():
+            return
+        session = db.session()
+        if not session.in_transaction() or session.new or session.dirty or session.deleted:
+            return  # nothing to end, or changes a GET must not keep: the rollback ends it
+        try:
+            session.commit()
+        except Exception:  # a lost connection: the usual rollback at the end cleans up
+            logging.getLogger(__name__).exception("ending a read-only transaction failed")
+
+
 __all__ = ["db", "migrate", "login_manager", "csrf", "read_only_transaction",
-           "statements_stand_alone", "reads_only", "in_transactions"]
+           "statements_stand_alone", "reads_only", "in_transactions", "end_reads_with_commit"]

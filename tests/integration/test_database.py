@@ -120,3 +120,53 @@ def test_writes_in_a_read_only_view_run_in_a_transaction_once_asked_for(app, db)
     finally:
         db.session.rollback()
         statements_stand_alone.reset(token)
+
+
+def test_a_page_that_only_read_ends_its_transaction_with_a_commit(db, signed_in):
+    from sqlalchemy import event
+
+    client, _ = signed_in()
+    db.session.remove()  # the request's transaction is its own, not one the test left open
+    ended = []
+    on_commit, on_rollback = (lambda _conn: ended.append("commit"),
+                              lambda _conn: ended.append("rollback"))
+    event.listen(db.engine, "commit", on_commit)
+    event.listen(db.engine, "rollback", on_rollback)
+    try:
+        assert client.get("/policy").status_code == 200  # reads the person, cycle, policy
+    finally:
+        event.remove(db.engine, "commit", on_commit)
+        event.remove(db.engine, "rollback", on_rollback)
+    assert ended[:1] == ["commit"]
+
+
+def test_a_get_that_changed_an_object_is_not_committed(app, db, make_person):
+    from elearn.models import Person
+
+    person_id = make_person(name="Kept Name").id
+
+    @app.get("/test-only/rename")
+    def rename():  # a GET that changes an object without committing: the change is dropped
+        db.session.get(Person, person_id).name = "Changed By A GET"
+        return "ok"
+
+    db.session.remove()
+    assert app.test_client().get("/test-only/rename").status_code == 200
+    db.session.remove()
+    assert db.session.get(Person, person_id).name == "Kept Name"
+
+
+def test_postgresql_keeps_prepared_statements_across_pages_that_only_read(db, signed_in):
+    # psycopg forgets them on every ROLLBACK (DEALLOCATE ALL), and prepares a statement only
+    # from its sixth run: pages ending in ROLLBACK never had one prepared.
+    if db.engine.dialect.name != "postgresql":
+        return
+    client, _ = signed_in()
+    db.session.remove()
+    db.engine.dispose()  # one pooled connection, used by each request below in turn
+    for _ in range(8):
+        assert client.get("/policy").status_code == 200
+    with db.engine.connect() as connection:
+        prepared = connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_prepared_statements").scalar()
+    assert prepared > 0

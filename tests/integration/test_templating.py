@@ -1,0 +1,50 @@
+"""What every page's template shares, served: the CSRF field of the header's sign-out form."""
+
+import re
+
+from helpers import sign_in
+
+_SIGN_OUT_TOKEN = re.compile(
+    r'action="/sign-out"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"')
+
+
+def _sign_out_token(client) -> str:
+    return _SIGN_OUT_TOKEN.search(client.get("/").get_data(as_text=True)).group(1)
+
+
+def test_a_sessions_csrf_token_is_signed_once_and_is_accepted(signed_in, cycle, monkeypatch):
+    import time
+    from itertools import count
+
+    import flask_wtf.csrf
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    client, _ = signed_in()
+    token = _sign_out_token(client)
+    # Signing a CSRF token again would now give another one: each is dated a second earlier.
+    seconds = count(int(time.time()) - 1, -1)
+
+    class DatedEachTime(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return next(seconds)
+
+    class Serializer(URLSafeTimedSerializer):
+        default_signer = DatedEachTime
+
+    monkeypatch.setattr(flask_wtf.csrf, "URLSafeTimedSerializer", Serializer)
+    assert _sign_out_token(client) == token  # the next page: the same signed token
+    response = client.post("/sign-out", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in")
+
+
+def test_a_sign_out_without_the_sessions_token_is_refused(signed_in, cycle):
+    client, _ = signed_in()
+    _sign_out_token(client)
+    assert client.post("/sign-out", data={"csrf_token": "forged"}).status_code == 400
+
+
+def test_each_session_has_a_signed_token_of_its_own(app, signed_in, make_person, cycle):
+    first, _ = signed_in()
+    second = app.test_client()
+    assert sign_in(second, make_person().email).status_code == 302
+    assert _sign_out_token(first) != _sign_out_token(second)
