@@ -15,7 +15,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from elearn.models.base import Base
 from elearn.sqlite_writers import QueuedWriterConnection
@@ -122,11 +122,14 @@ def in_transactions() -> Iterator[None]:
 
 
 def end_reads_with_commit(app: Flask) -> None:
-    """End a read-only request's transaction with COMMIT rather than Flask-SQLAlchemy's
-    ROLLBACK. psycopg answers every ROLLBACK by forgetting each statement it prepared on the
-    connection (DEALLOCATE ALL, and five runs of each before it prepares it again), so every
-    HR or policy page used to cost the learners' pages served next on that connection their
-    prepared statements. A COMMIT of a transaction that wrote nothing is as cheap."""
+    """On PostgreSQL, end a read-only request's transaction with COMMIT rather than
+    Flask-SQLAlchemy's ROLLBACK. psycopg answers every ROLLBACK by forgetting each statement
+    it prepared on the connection (DEALLOCATE ALL, and five runs of each before it prepares
+    it again), so every HR or policy page cost the learners' pages served next on that
+    connection their prepared statements. A COMMIT of a transaction that wrote nothing is
+    as cheap. SQLite keeps nothing between transactions: its pages end as before."""
+    if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
+        return
 
     @app.teardown_request
     def _commit_a_read(error: BaseException | None) -> None:
@@ -134,7 +137,9 @@ def end_reads_with_commit(app: Flask) -> None:
             return
         session = db.session()
         if not session.in_transaction() or session.new or session.dirty or session.deleted:
-            return  # nothing to end, or changes a GET must not keep: the rollback ends it
+            return  # nothing to end, or changes a GET must not keep: the rollback ends them
+        if session.connection().connection.driver_connection.autocommit:
+            return  # its statements ran alone (reads_only): no transaction to end
         try:
             session.commit()
         except Exception:  # a lost connection: the usual rollback at the end cleans up

@@ -71,6 +71,13 @@ def _signed_token() -> str:
     return token
 
 
+def question_kind(question):
+    """The macros of a question's kind (single, multiple, ordering...): its template as a
+    module, made once. `{% import %}` made it again on every page, comparing the page's
+    globals with the module's each time: a fortieth of a question page."""
+    return current_app.jinja_env.get_template(question.spec.template).module
+
+
 # What a learner reads for each state of a unit: calm words, the same as the result page's.
 STATE_LABELS = {
     "not started": "Not started",
@@ -158,7 +165,7 @@ def init_app(app: Flask) -> None:
         STATE_LABELS=STATE_LABELS, field_attrs=field_attrs, form_error_list=form_error_list,
         ROLE_LABELS=ROLE_LABELS, Role=Role, hidden_fields=hidden_fields,
         csrf_field=csrf_field, fixed_url=fixed_url,
-        main_navigation=main_navigation)
+        main_navigation=main_navigation, question_kind=question_kind)
     app.jinja_env.filters.update(
         long_date=long_date, people=people_count, version_words=version_words,
         training_title=training_title, long_iso_date=_long_iso_date,

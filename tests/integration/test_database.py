@@ -122,7 +122,8 @@ def test_writes_in_a_read_only_view_run_in_a_transaction_once_asked_for(app, db)
         statements_stand_alone.reset(token)
 
 
-def test_a_page_that_only_read_ends_its_transaction_with_a_commit(db, signed_in):
+def test_a_page_that_only_read_ends_its_transaction_with_a_commit_on_postgresql(db, signed_in):
+    # On SQLite a ROLLBACK costs the same and forgets nothing: pages end as they did.
     from sqlalchemy import event
 
     client, _ = signed_in()
@@ -137,7 +138,7 @@ def test_a_page_that_only_read_ends_its_transaction_with_a_commit(db, signed_in)
     finally:
         event.remove(db.engine, "commit", on_commit)
         event.remove(db.engine, "rollback", on_rollback)
-    assert ended[:1] == ["commit"]
+    assert ended[:1] == ["commit" if db.engine.dialect.name == "postgresql" else "rollback"]
 
 
 def test_a_get_that_changed_an_object_is_not_committed(app, db, make_person):
