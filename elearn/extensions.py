@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from elearn.models.base import Base
 from elearn.sqlite_writers import QueuedWriterConnection
+from elearn.writes import has_written
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -133,14 +134,16 @@ def end_reads_with_commit(app: Flask) -> None:
 
     @app.teardown_request
     def _commit_a_read(error: BaseException | None) -> None:
-        if error is not None or not read_only_transaction.get() or not db.session.registry.has():
+        if (error is not None or request.method not in ("GET", "HEAD")
+                or not read_only_transaction.get() or not db.session.registry.has()):
             return
         session = db.session()
-        if not session.in_transaction() or session.new or session.dirty or session.deleted:
-            return  # nothing to end, or changes a GET must not keep: the rollback ends them
-        if session.connection().connection.driver_connection.autocommit:
-            return  # its statements ran alone (reads_only): no transaction to end
+        if (not session.in_transaction() or not session.is_active or has_written(session)
+                or session.new or session.dirty or session.deleted):
+            return  # nothing to end, or something a GET must not keep: the rollback ends it
         try:
+            if session.connection().connection.driver_connection.autocommit:
+                return  # its statements ran alone (reads_only): no transaction to end
             session.commit()
         except Exception:  # a lost connection: the usual rollback at the end cleans up
             logging.getLogger(__name__).exception("ending a read-only transaction failed")

@@ -23,6 +23,8 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
+from elearn.writes import note_write
+
 
 @dataclass
 class _Compiled:
@@ -31,6 +33,7 @@ class _Compiled:
     bind: Callable[[dict], dict]  # defaults filled in, values converted for the driver
     columns: Sequence[Any]  # the selected columns' types
     row: type  # a named tuple of the selected columns' names
+    writes: bool  # an INSERT, UPDATE or DELETE
     convert: list[Callable | None] | None = field(default=None)
 
 
@@ -57,7 +60,7 @@ class HotStatement:
         """The statement's rows: named tuples, values converted as SQLAlchemy would."""
         connection = session.connection()
         compiled = self._compiled_for(connection.dialect)
-        cursor = self._run(connection, compiled, params)
+        cursor = self._run(session, connection, compiled, params)
         rows = cursor.fetchall()
         if compiled.convert is None:  # the driver's type codes are known once it has run
             compiled.convert = [
@@ -79,7 +82,7 @@ class HotStatement:
     def execute(self, session: Session, params: dict[str, Any]) -> int:
         """Run a statement that returns no rows; the number of rows it changed."""
         connection = session.connection()
-        cursor = self._run(connection, self._compiled_for(connection.dialect), params)
+        cursor = self._run(session, connection, self._compiled_for(connection.dialect), params)
         changed = cursor.rowcount
         cursor.close()
         return changed
@@ -92,7 +95,10 @@ class HotStatement:
         return compiled
 
     @staticmethod
-    def _run(connection: Connection, compiled: _Compiled, params: dict[str, Any]):
+    def _run(session: Session, connection: Connection, compiled: _Compiled,
+             params: dict[str, Any]):
+        if compiled.writes:
+            note_write(session)
         values = compiled.bind(params)
         if compiled.positions is not None:
             values = tuple(values[name] for name in compiled.positions)
@@ -132,4 +138,5 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     columns = [column[3] for column in compiled._result_columns]
     row = namedtuple("Row", [column[0] for column in compiled._result_columns], rename=True)
     return _Compiled(compiled.string, compiled.positiontup if compiled.positional else None,
-                     bind, columns, row)
+                     bind, columns, row,
+                     writes=bool(compiled.isinsert or compiled.isupdate or compiled.isdelete))

@@ -61,20 +61,23 @@ def _signed_token() -> str:
     if current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
         return generate_csrf()  # tokens that expire: signed on each page, as Flask-WTF does
     signed = current_app.extensions.setdefault("elearn_signed_csrf", {})
-    raw = session.get("csrf_token")
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    raw = session.get(field)
     token = signed.get(raw) if raw is not None else None
     if token is None:
         token = generate_csrf()  # which makes the session's raw token when it has none
-        if len(signed) >= _SIGNED_TOKENS_KEPT:
-            signed.clear()  # a bound, not a cache policy: each is signed again when next asked
-        signed[session["csrf_token"]] = token
+        raw = session.get(field)
+        if raw is not None:
+            if len(signed) >= _SIGNED_TOKENS_KEPT:
+                signed.clear()  # a bound, not a cache policy: each is signed again when asked
+            signed[raw] = token
     return token
 
 
 def question_kind(question):
     """The macros of a question's kind (single, multiple, ordering...): its template as a
-    module, made once. `{% import %}` made it again on every page, comparing the page's
-    globals with the module's each time: a fortieth of a question page."""
+    module, made once. `{% import %}` reuses the module too, but compares the page's
+    globals with the module's on every page first: a fortieth of a question page."""
     return current_app.jinja_env.get_template(question.spec.template).module
 
 

@@ -1,5 +1,6 @@
 """The database the suite runs on is the one asked for, set up as production expects."""
 
+import pytest
 from helpers import POSTGRES_URL
 from sqlalchemy import text
 
@@ -141,27 +142,68 @@ def test_a_page_that_only_read_ends_its_transaction_with_a_commit_on_postgresql(
     assert ended[:1] == ["commit" if db.engine.dialect.name == "postgresql" else "rollback"]
 
 
+def _get_route(app, path, view):
+    app.add_url_rule(path, path, view)
+    return app.test_client().get(path)
+
+
 def test_a_get_that_changed_an_object_is_not_committed(app, db, make_person):
+    from sqlalchemy import func, select
+
     from elearn.models import Person
 
     person_id = make_person(name="Kept Name").id
 
-    @app.get("/test-only/rename")
-    def rename():  # a GET that changes an object without committing: the change is dropped
+    def rename():  # changes an object, then reads (which flushes it), and never commits
         db.session.get(Person, person_id).name = "Changed By A GET"
+        db.session.scalar(select(func.count(Person.id)))
         return "ok"
 
     db.session.remove()
-    assert app.test_client().get("/test-only/rename").status_code == 200
+    assert _get_route(app, "/test-only/rename", rename).status_code == 200
     db.session.remove()
     assert db.session.get(Person, person_id).name == "Kept Name"
 
 
+def test_a_get_that_wrote_with_a_statement_is_not_committed(app, db, make_person):
+    from sqlalchemy import update
+
+    from elearn.models import Person
+
+    person_id = make_person(name="Kept Name").id
+
+    def rename():
+        db.session.execute(update(Person).where(Person.id == person_id)
+                           .values(name="Changed By A GET"))
+        return "ok"
+
+    db.session.remove()
+    assert _get_route(app, "/test-only/rename", rename).status_code == 200
+    db.session.remove()
+    assert db.session.get(Person, person_id).name == "Kept Name"
+
+
+def test_a_get_that_failed_after_reading_keeps_nothing_and_breaks_nothing(app, db, make_person):
+    from elearn.models import Person
+
+    person_id = make_person(name="Kept Name").id
+
+    def fail():
+        db.session.get(Person, person_id).name = "Changed By A GET"
+        db.session.flush()
+        raise RuntimeError("a page that fails")
+
+    db.session.remove()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert _get_route(app, "/test-only/fail", fail).status_code == 500
+    db.session.remove()
+    assert db.session.get(Person, person_id).name == "Kept Name"
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="psycopg's prepared statements: PostgreSQL only")
 def test_postgresql_keeps_prepared_statements_across_pages_that_only_read(db, signed_in):
     # psycopg forgets them on every ROLLBACK (DEALLOCATE ALL), and prepares a statement only
     # from its sixth run: pages ending in ROLLBACK never had one prepared.
-    if db.engine.dialect.name != "postgresql":
-        return
     client, _ = signed_in()
     db.session.remove()
     db.engine.dispose()  # one pooled connection, used by each request below in turn

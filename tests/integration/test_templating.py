@@ -1,8 +1,13 @@
 """What every page's template shares, served: the CSRF field of the header's sign-out form."""
 
 import re
+import time
+from itertools import count
 
+import flask_wtf.csrf
+import pytest
 from helpers import sign_in
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 _SIGN_OUT_TOKEN = re.compile(
     r'action="/sign-out"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"')
@@ -12,17 +17,11 @@ def _sign_out_token(client) -> str:
     return _SIGN_OUT_TOKEN.search(client.get("/").get_data(as_text=True)).group(1)
 
 
-def test_a_sessions_csrf_token_is_signed_once_and_is_accepted(signed_in, cycle, monkeypatch):
-    import time
-    from itertools import count
-
-    import flask_wtf.csrf
-    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-
-    client, _ = signed_in()
-    token = _sign_out_token(client)
-    # Signing a CSRF token again would now give another one: each is dated a second earlier.
-    seconds = count(int(time.time()) - 1, -1)
+@pytest.fixture
+def each_signing_dated_anew(monkeypatch):
+    """From now on, signing a CSRF token again gives another one: each is dated a second
+    earlier than the last (an hour back to begin with, clear of the real clock)."""
+    seconds = count(int(time.time()) - 3600, -1)
 
     class DatedEachTime(TimestampSigner):
         def get_timestamp(self) -> int:
@@ -31,10 +30,26 @@ def test_a_sessions_csrf_token_is_signed_once_and_is_accepted(signed_in, cycle, 
     class Serializer(URLSafeTimedSerializer):
         default_signer = DatedEachTime
 
-    monkeypatch.setattr(flask_wtf.csrf, "URLSafeTimedSerializer", Serializer)
+    return lambda: monkeypatch.setattr(flask_wtf.csrf, "URLSafeTimedSerializer", Serializer)
+
+
+def test_a_sessions_csrf_token_is_signed_once_and_is_accepted(signed_in, cycle,
+                                                              each_signing_dated_anew):
+    client, _ = signed_in()
+    token = _sign_out_token(client)
+    each_signing_dated_anew()
     assert _sign_out_token(client) == token  # the next page: the same signed token
     response = client.post("/sign-out", data={"csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in")
+
+
+def test_tokens_that_expire_are_signed_on_every_page(app, signed_in, cycle,
+                                                     each_signing_dated_anew):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600 * 24
+    client, _ = signed_in()
+    token = _sign_out_token(client)
+    each_signing_dated_anew()
+    assert _sign_out_token(client) != token
 
 
 def test_a_sign_out_without_the_sessions_token_is_refused(signed_in, cycle):
