@@ -83,6 +83,10 @@ def prepare(database_url: str, users: int) -> None:
         db.session.commit()
 
 
+# gunicorn's sync workers; ELEARN_LOAD_WORKERS to try another number.
+WORKERS = int(os.environ.get("ELEARN_LOAD_WORKERS", "4"))
+
+
 def main() -> None:
     users = int(os.environ.get("ELEARN_LOAD_USERS", "2000"))
     work = Path(tempfile.mkdtemp(prefix="elearn-load-"))
@@ -110,7 +114,8 @@ def run(database_url: str, users: int, work: Path) -> None:
         # --preload: the app (content, templates) is built once before the workers fork,
         # and the port opens only then; otherwise four workers spend their first 1.5 CPU
         # seconds each booting while the first learners' requests queue behind them.
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", "4", "--preload", "-b", f"127.0.0.1:{port}",
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), "--preload",
+         "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "--timeout", "120", "wsgi:app"], cwd=ROOT, env=env)
     try:
         _wait(port, seconds=180)
@@ -130,7 +135,7 @@ def run(database_url: str, users: int, work: Path) -> None:
         server.terminate()
         server.wait()
     kind = "PostgreSQL" if "postgresql" in database_url else "SQLite"
-    print(f"School-day peak on {kind}: {users} learners, 4 gunicorn workers, "
+    print(f"School-day peak on {kind}: {users} learners, {WORKERS} gunicorn workers, "
           f"{os.cpu_count()} cores")
     print(f"{'request':22} {'count':>8} {'failures':>9} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'max ms':>8}")
