@@ -107,7 +107,7 @@ def run(database_url: str, users: int, work: Path) -> None:
     prepare(database_url, users)
     port = _free_port()
     env = {**os.environ, "ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "x" * 40,
-           "ELEARN_DATABASE_URL": database_url,
+           "ELEARN_DATABASE_URL": database_url, "ELEARN_LOAD_TIMES": str(work / "times.tsv"),
            # Learners sign in from one address here; lift the per-address limit for the run.
            "ELEARN_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000"}
     server = subprocess.Popen(
@@ -142,10 +142,29 @@ def run(database_url: str, users: int, work: Path) -> None:
     for row in rows:
         print(f"{row['Name']:22} {row['Request Count']:>8} {row['Failure Count']:>9} "
               f"{row['50%']:>8} {row['95%']:>8} {float(row['Max Response Time']):8.0f}")
+    _print_p95_but_sign_in(work / "times.tsv")
     total = next((int(r["Request Count"]) for r in rows if r["Name"] == "Aggregated"), 0)
     print(f"CPU seconds used during the run: gunicorn workers {cpu[0]:.1f} "
           f"({cpu[0] / max(total, 1) * 1000:.2f} ms per request), load generator (locust) "
           f"{cpu[1]:.1f}" + (f", PostgreSQL server {cpu[2]:.1f}" if postgres else ""))
+
+
+def _print_p95_but_sign_in(times: Path) -> None:
+    """The 95th percentile over every request but the sign-in POST, whose argon2 hash takes
+    most of a core for tens of milliseconds on any database: one in ten requests of the run,
+    it sets the percentile over all of them."""
+    if not times.exists():
+        return
+    ms = sorted(float(line.split("\t")[1]) for line in times.read_text().splitlines()
+                if line.split("\t")[0] != "sign in")
+    if ms:
+        print(f"{'all but sign in':22} {len(ms):8} {'':>9} {_percentile(ms, 50):8.0f} "
+              f"{_percentile(ms, 95):8.0f} {ms[-1]:8.0f}")
+
+
+def _percentile(ordered: list[float], percent: int) -> float:
+    """The value below which `percent` per cent of the ordered values lie (nearest rank)."""
+    return ordered[max(0, -(-len(ordered) * percent // 100) - 1)]
 
 
 if __name__ == "__main__":

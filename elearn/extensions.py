@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from elearn.models.base import Base
 from elearn.sqlite_writers import QueuedWriterConnection
-from elearn.writes import has_written
+from elearn.writes import has_changes, watch_writes
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -131,6 +131,7 @@ def end_reads_with_commit(app: Flask) -> None:
     as cheap. SQLite keeps nothing between transactions: its pages end as before."""
     if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
         return
+    watch_writes()
 
     @app.teardown_request
     def _commit_a_read(error: BaseException | None) -> None:
@@ -138,8 +139,7 @@ def end_reads_with_commit(app: Flask) -> None:
                 or not read_only_transaction.get() or not db.session.registry.has()):
             return
         session = db.session()
-        if (not session.in_transaction() or not session.is_active or has_written(session)
-                or session.new or session.dirty or session.deleted):
+        if not session.in_transaction() or not session.is_active or has_changes(session):
             return  # nothing to end, or something a GET must not keep: the rollback ends it
         try:
             if session.connection().connection.driver_connection.autocommit:

@@ -40,17 +40,20 @@ class _Compiled:
 class HotStatement:
     """A Core statement compiled once per database and run on the driver's connection."""
 
-    def __init__(self, statement: ClauseElement) -> None:
-        self._build: Callable[[str], ClauseElement] = lambda _dialect: statement
+    def __init__(self, statement: ClauseElement | None = None, *,
+                 build: Callable[[str], ClauseElement] | None = None) -> None:
+        """One statement for every database, or `build(dialect_name)` for a statement whose
+        SQL depends on the database (an INSERT ... ON CONFLICT), run the first time it
+        runs on each."""
+        if (statement is None) == (build is None):
+            raise TypeError("a hot statement takes a statement or a build function")
+        self._build = build or (lambda _dialect: statement)
         self._compiled: dict[str, _Compiled] = {}
 
     @classmethod
     def per_dialect(cls, build: Callable[[str], ClauseElement]) -> HotStatement:
-        """A statement whose SQL depends on the database (an INSERT ... ON CONFLICT), built
-        by `build(dialect_name)` the first time it runs on each."""
-        hot = cls.__new__(cls)
-        hot._build, hot._compiled = build, {}
-        return hot
+        """HotStatement(build=build): a statement written for each database."""
+        return cls(build=build)
 
     def statement_for(self, dialect_name: str) -> ClauseElement:
         """The statement as written for one database, to run the usual way (tests do)."""

@@ -24,18 +24,30 @@ def has_written(session: Session) -> bool:
     return _WROTE in session.info
 
 
-@event.listens_for(Session, "after_flush")
+def has_changes(session: Session) -> bool:
+    """Whether ending the session's transaction with COMMIT would keep anything: a write
+    made, or an object added, changed or deleted and not yet flushed."""
+    return has_written(session) or bool(session.new or session.dirty or session.deleted)
+
+
+def watch_writes() -> None:
+    """Start noting writes in every session (once per process): only the PostgreSQL
+    teardown that COMMITs reads asks, so SQLite's requests never pay for the listeners."""
+    if not event.contains(Session, "after_flush", _flushed):
+        event.listen(Session, "after_flush", _flushed)
+        event.listen(Session, "do_orm_execute", _executed)
+        event.listen(Session, "after_transaction_end", _ended)
+
+
 def _flushed(session: Session, _flush_context) -> None:
     note_write(session)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         note_write(state.session)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE, None)

@@ -31,6 +31,18 @@ from elearn.wording import version_words
 bp = Blueprint("learner", __name__, template_folder="templates")
 
 
+def _issue_missing_certificates(person_id: int) -> None:
+    """A completion left without its certificate (a crash, a render error) is issued now,
+    each certificate stored in a transaction of its own. Looking for one is a read, run
+    alone like the page's others: a transaction only when there is one to issue."""
+    pending = missing_certificates(db.session, person_id=person_id)
+    if pending:
+        with in_transactions():
+            issue_missing_certificates(db.session, content(), renderer, utcnow(),
+                                       current_app.config["BASE_URL"], person_id=person_id,
+                                       pending=pending)
+
+
 @bp.get("/")
 @reads_only
 @login_required
@@ -38,13 +50,7 @@ def home():
     if not has_my_training_page():
         return redirect(url_for("hr.index"))
     me = current_user._get_current_object()  # read a dozen times: once through the proxy
-    # A completion left without its certificate (a crash, a render error) is issued now,
-    # each certificate stored in a transaction of its own. Looking for one is a read, run
-    # alone like the page's others: a transaction only when there is one to issue.
-    if missing_certificates(db.session, person_id=me.id):
-        with in_transactions():
-            issue_missing_certificates(db.session, content(), renderer, utcnow(),
-                                       current_app.config["BASE_URL"], person_id=me.id)
+    _issue_missing_certificates(me.id)
     cycle = cycle_in_force(db.session)
     trust_content = content()
     tracks = my_tracks()

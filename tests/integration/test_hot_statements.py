@@ -124,3 +124,24 @@ def test_a_parameter_name_needing_quotes_is_refused_when_first_run(db, attempt):
                              .values(question_ids=bindparam("ids[new]")))
     with pytest.raises(ValueError, match="need no quoting"):
         statement.execute(db.session, {"id": attempt.id, "ids[new]": ["q9"]})
+
+
+def test_a_statement_built_per_database_is_built_for_the_sessions_database(db, attempt):
+    built_for = []
+
+    def build(dialect_name):
+        built_for.append(dialect_name)
+        return _READ
+
+    statement = HotStatement(build=build)
+    assert [row.id for row in statement.rows(db.session, {"person_id": attempt.person_id})] \
+        == [attempt.id]
+    statement.rows(db.session, {"person_id": attempt.person_id})
+    assert built_for == [db.session.get_bind().dialect.name]  # once, then kept
+
+
+def test_a_hot_statement_takes_a_statement_or_a_build_function_not_both():
+    with pytest.raises(TypeError):
+        HotStatement(_READ, build=lambda _dialect: _READ)
+    with pytest.raises(TypeError):
+        HotStatement()
