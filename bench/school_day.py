@@ -1,7 +1,8 @@
 """The school-day peak: 2,000 learners on one gunicorn, 500 of them starting in 10 s.
 
 Prepares a trust of learners on a fresh database (SQLite, or PostgreSQL when
-ELEARN_BENCH_POSTGRES_URL is set), serves it with gunicorn (4 workers), drives it with
+ELEARN_BENCH_POSTGRES_URL is set), serves it with gunicorn (the workers the README
+recommends for that database: workers_for), drives it with
 locust (bench/locustfile.py) and prints the errors and the 95th percentile page times,
 then the CPU each party used: gunicorn's workers (per request), the load generator, and
 the PostgreSQL server when there is one (all share the machine's cores).
@@ -83,8 +84,14 @@ def prepare(database_url: str, users: int) -> None:
         db.session.commit()
 
 
-# gunicorn's sync workers; ELEARN_LOAD_WORKERS to try another number.
-WORKERS = int(os.environ.get("ELEARN_LOAD_WORKERS", "4"))
+def workers_for(database_url: str) -> int:
+    """gunicorn's sync workers, as the README recommends (ELEARN_LOAD_WORKERS overrides):
+    4 per core on PostgreSQL, whose workers sit idle through every round trip to the
+    server; 2 per core on SQLite, where they never wait on a network and more of them
+    only queue for its one writer (docs/benchmarks.md, session 10: 4 and 8 on 2 cores)."""
+    if os.environ.get("ELEARN_LOAD_WORKERS"):
+        return int(os.environ["ELEARN_LOAD_WORKERS"])
+    return (4 if "postgresql" in database_url else 2) * (os.cpu_count() or 1)
 
 
 def main() -> None:
@@ -105,6 +112,7 @@ def main() -> None:
 def run(database_url: str, users: int, work: Path) -> None:
     """Prepare the trust, serve it, drive it with locust and print what happened."""
     prepare(database_url, users)
+    workers = workers_for(database_url)
     port = _free_port()
     env = {**os.environ, "ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "x" * 40,
            "ELEARN_DATABASE_URL": database_url, "ELEARN_LOAD_TIMES": str(work / "times.tsv"),
@@ -114,7 +122,7 @@ def run(database_url: str, users: int, work: Path) -> None:
         # --preload: the app (content, templates) is built once before the workers fork,
         # and the port opens only then; otherwise four workers spend their first 1.5 CPU
         # seconds each booting while the first learners' requests queue behind them.
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), "--preload",
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "--preload",
          "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "--timeout", "120", "wsgi:app"], cwd=ROOT, env=env)
     try:
@@ -135,7 +143,7 @@ def run(database_url: str, users: int, work: Path) -> None:
         server.terminate()
         server.wait()
     kind = "PostgreSQL" if "postgresql" in database_url else "SQLite"
-    print(f"School-day peak on {kind}: {users} learners, {WORKERS} gunicorn workers, "
+    print(f"School-day peak on {kind}: {users} learners, {workers} gunicorn workers, "
           f"{os.cpu_count()} cores")
     print(f"{'request':22} {'count':>8} {'failures':>9} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'max ms':>8}")
