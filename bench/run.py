@@ -433,19 +433,30 @@ def bench_server(database_url: str | None, workers: int = 2,
             static_etag = response.headers["ETag"]
         ours_etag = f'"{hashlib.sha256(pdf).hexdigest()}"'
         figures = {}
-        machine_before = _machine_cpu()
-        figures["hello"], figures["hello_cpu"] = _with_cpu(server.pid,
-                                                           lambda: _wrk(f"{base}/healthz"))
-        # The whole machine's CPU per /healthz (wrk's and the kernel's too), beside which a
-        # PostgreSQL round trip's is set.
-        figures["hello_machine_cpu"] = (_machine_cpu() - machine_before) / _last_run["requests"]
-        for name, measure in {
-                "question": lambda: _wrk(base + question_path, learner_cookie),
-                "answer": lambda: _wrk_post(base + question_path, learner_cookie, body),
-                "start": lambda: _wrk_post(f"{base}/units/{unit_id}/start", learner_cookie,
-                                           urlencode([("csrf_token", token)])),
-        }.items():
-            figures[name], figures[f"{name}_cpu"] = _with_cpu(server.pid, measure)
+        # The pages and their baseline take turns, in rounds, median of each: on a shared
+        # machine two 5 s runs of the same page, one after the other, differed by a third.
+        pages = {
+            "hello": lambda: _wrk(f"{base}/healthz"),
+            "question": lambda: _wrk(base + question_path, learner_cookie),
+            "answer": lambda: _wrk_post(base + question_path, learner_cookie, body),
+            "start": lambda: _wrk_post(f"{base}/units/{unit_id}/start", learner_cookie,
+                                       urlencode([("csrf_token", token)])),
+        }
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in pages}
+        machine_cpu = []
+        for _ in range(ROUNDS):
+            for name, measure in pages.items():
+                machine_before = _machine_cpu()
+                runs[name].append(_with_cpu(server.pid, measure))
+                if name == "hello":
+                    # The whole machine's CPU per /healthz (wrk's and the kernel's too),
+                    # beside which a PostgreSQL round trip's is set.
+                    machine_cpu.append((_machine_cpu() - machine_before)
+                                       / _last_run["requests"])
+        for name, measured in runs.items():
+            figures[name] = statistics.median(rate for rate, _ in measured)
+            figures[f"{name}_cpu"] = statistics.median(cpu for _, cpu in measured)
+        figures["hello_machine_cpu"] = statistics.median(machine_cpu)
         # The download figures take turns, in rounds, median of each: on a shared machine
         # a single 5 s run of one of them can be off by half.
         downloads = {
