@@ -91,7 +91,8 @@ def workers_for(database_url: str) -> int:
     only queue for its one writer (docs/benchmarks.md, session 10: 4 and 8 on 2 cores)."""
     if os.environ.get("ELEARN_LOAD_WORKERS"):
         return int(os.environ["ELEARN_LOAD_WORKERS"])
-    return (4 if "postgresql" in database_url else 2) * (os.cpu_count() or 1)
+    # The cores this process may use (its affinity), not all the host's.
+    return (4 if "postgresql" in database_url else 2) * len(os.sched_getaffinity(0))
 
 
 def main() -> None:

@@ -135,7 +135,10 @@ def issue_missing_certificates(session: Session, content: Content,
     and WeasyPrint (about a second), which a home page visit must not pay for nothing.
     A render error is logged and leaves the completion for the next try. Returns the
     certificates this call stored (not those another request stored first). `pending`:
-    what missing_certificates() has just found, not looked for again."""
+    what missing_certificates() has just found, issued without looking again (then
+    `person_id` is not needed); one issued meanwhile by another request is skipped."""
+    if pending is not None and person_id is not None:
+        raise TypeError("give the pending certificates or a person, not both")
     if pending is None:
         pending = missing_certificates(session, person_id)
     if not pending:

@@ -39,8 +39,7 @@ def _issue_missing_certificates(person_id: int) -> None:
     if pending:
         with in_transactions():
             issue_missing_certificates(db.session, content(), renderer, utcnow(),
-                                       current_app.config["BASE_URL"], person_id=person_id,
-                                       pending=pending)
+                                       current_app.config["BASE_URL"], pending=pending)
 
 
 @bp.get("/")
