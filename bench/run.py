@@ -508,8 +508,10 @@ def _round_trip_rows(figures: dict[str, float], on_sqlite: dict[str, float]) -> 
          figures["round_trip_cpu"], "(info)", "12.6f")
     print("  (the round trip: a prepared SELECT by key through psycopg, no elearn code)")
     for what, key, trips in (("question page", "question", 2), ("answer save", "answer", 6)):
-        ceiling = 1 / (on_sqlite["hello"] / on_sqlite[key] + trips * share)
-        print(f"  so the {what}, SQLite's {on_sqlite[key] / on_sqlite['hello']:.2f} plus "
+        # SQLite's ratio as its row printed it (the median of the rounds' own ratios).
+        on_sqlite_ratio = on_sqlite[f"{key}_ratio"]
+        ceiling = 1 / (1 / on_sqlite_ratio + trips * share)
+        print(f"  so the {what}, SQLite's {on_sqlite_ratio:.2f} plus "
               f"its {trips} round trips, could reach about {ceiling:.2f} at best")
 
 
