@@ -91,8 +91,12 @@ def workers_for(database_url: str) -> int:
     only queue for its one writer (docs/benchmarks.md, session 10: 4 and 8 on 2 cores)."""
     if os.environ.get("ELEARN_LOAD_WORKERS"):
         return int(os.environ["ELEARN_LOAD_WORKERS"])
-    # The cores this process may use (its affinity), not all the host's.
-    return (4 if "postgresql" in database_url else 2) * len(os.sched_getaffinity(0))
+    return (4 if "postgresql" in database_url else 2) * _cores()
+
+
+def _cores() -> int:
+    """The cores this process may use (its affinity), not all the host's."""
+    return len(os.sched_getaffinity(0))
 
 
 def main() -> None:
@@ -145,7 +149,7 @@ def run(database_url: str, users: int, work: Path) -> None:
         server.wait()
     kind = "PostgreSQL" if "postgresql" in database_url else "SQLite"
     print(f"School-day peak on {kind}: {users} learners, {workers} gunicorn workers, "
-          f"{os.cpu_count()} cores")
+          f"{_cores()} cores")
     print(f"{'request':22} {'count':>8} {'failures':>9} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'max ms':>8}")
     for row in rows:
@@ -164,8 +168,8 @@ def _print_p95_but_sign_in(times: Path) -> None:
     it sets the percentile over all of them."""
     if not times.exists():
         return
-    ms = sorted(float(line.split("\t")[1]) for line in times.read_text().splitlines()
-                if line.split("\t")[0] != "sign in")
+    rows = (line.split("\t") for line in times.read_text().splitlines())
+    ms = sorted(float(ms) for name, ms in rows if name != "sign in")
     if ms:
         print(f"{'all but sign in':22} {len(ms):8} {'':>9} {_percentile(ms, 50):8.0f} "
               f"{_percentile(ms, 95):8.0f} {ms[-1]:8.0f}")

@@ -50,11 +50,6 @@ class HotStatement:
         self._build = build or (lambda _dialect: statement)
         self._compiled: dict[str, _Compiled] = {}
 
-    @classmethod
-    def per_dialect(cls, build: Callable[[str], ClauseElement]) -> HotStatement:
-        """HotStatement(build=build): a statement written for each database."""
-        return cls(build=build)
-
     def statement_for(self, dialect_name: str) -> ClauseElement:
         """The statement as written for one database, to run the usual way (tests do)."""
         return self._build(dialect_name)

@@ -125,8 +125,7 @@ def _certificate(content: Content, renderer: CertificateRenderer, pending: _Pend
 
 def issue_missing_certificates(session: Session, content: Content,
                                renderer: Callable[[], CertificateRenderer], now: datetime,
-                               base_url: str, person_id: int | None = None,
-                               pending: list[_Pending] | None = None
+                               base_url: str, person_id: int | None = None
                                ) -> list[IssuedCertificate]:
     """Render and store the certificate of every completion that has none (one person's, or
     everyone's): each rendered with no transaction open and stored in its own transaction.
@@ -134,13 +133,16 @@ def issue_missing_certificates(session: Session, content: Content,
     `renderer` is called only when there is something to render: building one loads fonts
     and WeasyPrint (about a second), which a home page visit must not pay for nothing.
     A render error is logged and leaves the completion for the next try. Returns the
-    certificates this call stored (not those another request stored first). `pending`:
-    what missing_certificates() has just found, issued without looking again (then
-    `person_id` is not needed); one issued meanwhile by another request is skipped."""
-    if pending is not None and person_id is not None:
-        raise TypeError("give the pending certificates or a person, not both")
-    if pending is None:
-        pending = missing_certificates(session, person_id)
+    certificates this call stored (not those another request stored first)."""
+    return issue_certificates(session, content, renderer, now, base_url,
+                              missing_certificates(session, person_id))
+
+
+def issue_certificates(session: Session, content: Content,
+                       renderer: Callable[[], CertificateRenderer], now: datetime,
+                       base_url: str, pending: list[_Pending]) -> list[IssuedCertificate]:
+    """issue_missing_certificates() for what missing_certificates() has just found: one
+    issued meanwhile by another request is skipped."""
     if not pending:
         return []  # the usual case: no commit, so the caller's objects stay loaded
     session.commit()  # end the read: nothing is held while rendering

@@ -7,7 +7,11 @@ from datetime import date
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from elearn.certification.issuing import issue_missing_certificates, missing_certificates
+from elearn.certification.issuing import (
+    issue_certificates,
+    issue_missing_certificates,
+    missing_certificates,
+)
 from elearn.certification.services import my_certificates, name_problem, record_completions
 from elearn.content.versions import units_to_retrain
 from elearn.current import audit, content, has_my_training_page, my_tracks, renderer
@@ -38,8 +42,8 @@ def _issue_missing_certificates(person_id: int) -> None:
     pending = missing_certificates(db.session, person_id=person_id)
     if pending:
         with in_transactions():
-            issue_missing_certificates(db.session, content(), renderer, utcnow(),
-                                       current_app.config["BASE_URL"], pending=pending)
+            issue_certificates(db.session, content(), renderer, utcnow(),
+                               current_app.config["BASE_URL"], pending)
 
 
 @bp.get("/")

@@ -154,14 +154,14 @@ def _build_answer_upsert(dialect_name: str):
 
 
 # INSERT an answer, or replace the response already given to that question.
-_ANSWER_UPSERT = HotStatement.per_dialect(_build_answer_upsert)
+_ANSWER_UPSERT = HotStatement(build=_build_answer_upsert)
 
 
 # INSERT an attempt unless its number is taken (a racing start): its id, or no row.
 # A statement of its own rather than an object flushed in a savepoint: the savepoint's
 # two round trips and the unit of work's flush were most of a start's time.
-_ATTEMPT_INSERT = HotStatement.per_dialect(
-    lambda dialect_name: INSERTS[dialect_name](_ATTEMPT)
+_ATTEMPT_INSERT = HotStatement(
+    build=lambda dialect_name: INSERTS[dialect_name](_ATTEMPT)
     .values({c.name: bindparam(c.name, type_=c.type) for c in _ATTEMPT.c if c.name != "id"})
     .on_conflict_do_nothing(index_elements=["person_id", "cycle_id", "unit_id", "number"])
     .returning(_ATTEMPT.c.id))

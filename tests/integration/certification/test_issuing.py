@@ -171,9 +171,3 @@ def test_two_repairs_racing_store_one_certificate(app, db, cycle, make_person, r
     db.session.commit()
     [stored] = db.session.query(Certificate).filter_by(person_id=person.id).all()
     assert stored.code == issued[0].code
-
-
-def test_issuing_takes_the_pending_certificates_or_a_person_not_both(db):
-    with pytest.raises(TypeError):
-        issue_missing_certificates(db.session, None, lambda: None, utcnow(),
-                                   "https://elearn.example.org", person_id=1, pending=[])
