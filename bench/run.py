@@ -507,7 +507,7 @@ def _round_trip_rows(figures: dict[str, float], on_sqlite: dict[str, float]) -> 
     _row("  one round trip, client + server CPU s (vs all of a /healthz's)", healthz,
          figures["round_trip_cpu"], "(info)", "12.6f")
     print("  (the round trip: a prepared SELECT by key through psycopg, no elearn code)")
-    for what, key, trips in (("question page", "question", 2), ("answer save", "answer", 6)):
+    for what, key, trips in (("question page", "question", 2), ("answer save", "answer", 3)):
         # SQLite's ratio as its row printed it (the median of the rounds' own ratios).
         on_sqlite_ratio = on_sqlite[f"{key}_ratio"]
         ceiling = 1 / (1 / on_sqlite_ratio + trips * share)

@@ -54,9 +54,10 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-# Views that only ever read (the question page, the check page) can run each statement on
-# its own: on PostgreSQL that saves the BEGIN and ROLLBACK round trips, half of a question
-# page's. Set for the length of such a view, before its first statement, by `reads_only`.
+# Views that only ever read (the check page), or whose one write is a single statement (the
+# question page), can run each statement on its own: on PostgreSQL that saves the BEGIN and
+# ROLLBACK (or COMMIT) round trips, half of a question page's. Set for the length of such a
+# view, before its first statement, by `reads_only` or `each_statement_alone`.
 statements_stand_alone: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "statements_stand_alone", default=False
 )
@@ -91,10 +92,20 @@ def _on_begin(conn) -> None:
 def reads_only(view: Callable) -> Callable:
     """Mark a view that never writes: its GET and HEAD run without a transaction on
     PostgreSQL. Goes above login_required, which reads the signed-in person."""
+    return _statements_alone(view, methods=("GET", "HEAD"))
 
+
+def each_statement_alone(view: Callable) -> Callable:
+    """Mark a view whose every statement is whole on its own, its one write included (a
+    single statement, atomic by itself): it runs without a transaction on PostgreSQL
+    whatever the method. Goes above login_required."""
+    return _statements_alone(view, methods=None)
+
+
+def _statements_alone(view: Callable, methods: tuple[str, ...] | None) -> Callable:
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if methods is not None and request.method not in methods:
             return view(*args, **kwargs)
         # Only for this view: whatever runs next in this thread (the next request, a
         # command) begins its transactions as usual.
@@ -150,4 +161,5 @@ def end_reads_with_commit(app: Flask) -> None:
 
 
 __all__ = ["db", "migrate", "login_manager", "csrf", "read_only_transaction",
-           "statements_stand_alone", "reads_only", "in_transactions", "end_reads_with_commit"]
+           "statements_stand_alone", "reads_only", "each_statement_alone", "in_transactions",
+           "end_reads_with_commit"]

@@ -32,6 +32,9 @@ class Attempt(Base):
     pass_mark: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Also on the result; here too, so that a save can refuse a submitted attempt by its row
+    # alone (quiz.attempts.keep_answer).
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", lazy="selectin"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from elearn.content.drawing import covering_draw, unit_requirements
@@ -27,6 +27,7 @@ from elearn.models import (
 from elearn.people.rules import tracks_of
 from elearn.quiz.grading import ResponseError, check_response, grade
 from elearn.quiz.on_screen import AttemptOnScreen, attempt_on_screen
+from elearn.quiz.saving import save_unless_submitted
 
 
 class AttemptError(ValueError):
@@ -39,6 +40,14 @@ class AttemptNotFound(AttemptError):
 
 class AttemptClosed(AttemptError):
     pass
+
+
+class AttemptSubmitted(AttemptClosed):
+    """The attempt has been submitted (perhaps from another tab): its answers are kept."""
+
+    def __init__(self) -> None:
+        super().__init__("This attempt has already been submitted, so its answers can no "
+                         "longer change. Start a new attempt from your home page.")
 
 
 class DeadlinePassed(AttemptError):
@@ -106,8 +115,7 @@ def _refuse_closed(attempt: Attempt | AttemptOnScreen, cycle: AnyCycle,
                    today: date) -> None:
     """Raise why the attempt's answers can no longer change, if they cannot."""
     if attempt.submitted:
-        raise AttemptClosed("This attempt has already been submitted, so its answers can no "
-                            "longer change. Start a new attempt from your home page.")
+        raise AttemptSubmitted()
     if attempt.cycle_id != cycle.id:
         raise AttemptClosed("This attempt belongs to an earlier review cycle. Start the unit "
                             "again from your home page.")
@@ -135,26 +143,6 @@ def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, C
 
 
 _ANSWER, _ATTEMPT = Answer.__table__, Attempt.__table__
-# Built once (per database): building an upsert, with its "excluded" columns, cost more than
-# running it.
-_TOUCH_ATTEMPT = HotStatement(update(_ATTEMPT).where(_ATTEMPT.c.id == bindparam("touched_id"))
-                              .values(last_activity_at=bindparam("now")))
-
-
-def _build_answer_upsert(dialect_name: str):
-    # Each value a named parameter: compiled once, the statement must not depend on
-    # which values a call brings (an INSERT without them names every column).
-    insert = INSERTS[dialect_name](_ANSWER).inline().values(  # no RETURNING of the id
-        {column: bindparam(column, type_=_ANSWER.c[column].type)
-         for column in ("attempt_id", "question_id", "response", "answered_at")})
-    return insert.on_conflict_do_update(
-        index_elements=["attempt_id", "question_id"],
-        set_={"response": insert.excluded.response,
-              "answered_at": insert.excluded.answered_at})
-
-
-# INSERT an answer, or replace the response already given to that question.
-_ANSWER_UPSERT = HotStatement(build=_build_answer_upsert)
 
 
 # INSERT an attempt unless its number is taken (a racing start): its id, or no row.
@@ -162,7 +150,8 @@ _ANSWER_UPSERT = HotStatement(build=_build_answer_upsert)
 # two round trips and the unit of work's flush were most of a start's time.
 _ATTEMPT_INSERT = HotStatement(
     build=lambda dialect_name: INSERTS[dialect_name](_ATTEMPT)
-    .values({c.name: bindparam(c.name, type_=c.type) for c in _ATTEMPT.c if c.name != "id"})
+    .values({c.name: bindparam(c.name, type_=c.type) for c in _ATTEMPT.c
+             if c.name not in ("id", "submitted_at")})  # a new attempt is open
     .on_conflict_do_nothing(index_elements=["person_id", "cycle_id", "unit_id", "number"])
     .returning(_ATTEMPT.c.id))
 
@@ -249,12 +238,13 @@ def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: 
     return attempt_with_answers(session, attempt_id[0])
 
 
-# A save and a submit take turns at the attempt's row, each holding it from before it reads
-# until its transaction ends: a save racing a submit from another tab then either lands
-# before the grading reads the answers, or finds the attempt submitted. (On PostgreSQL;
-# SQLite, with no FOR UPDATE, lets one writer in at a time anyway.) A separate statement
-# from the reads that follow: a statement that waited for a lock still sees the data as
-# it was when it began.
+# A save and a submit take turns at the attempt's row: the submit holds it from before it
+# reads the answers until it commits, and a save writes only while the row says the attempt
+# is open (quiz.saving). A save racing a submit from another tab then either
+# lands before the grading reads the answers, or finds the attempt submitted. (On
+# PostgreSQL; SQLite, with no FOR UPDATE, lets one writer in at a time anyway.) A separate
+# statement from the reads that follow: a statement that waited for a lock still sees the
+# data as it was when it began.
 _HOLD_ATTEMPT = HotStatement(select(_ATTEMPT.c.id)
                              .where(_ATTEMPT.c.id == bindparam("attempt_id"))
                              .with_for_update())
@@ -262,23 +252,14 @@ _HOLD_ATTEMPT = HotStatement(select(_ATTEMPT.c.id)
 
 def hold_attempt(session: Session, attempt_id: int) -> None:
     """Wait for the attempt's row and hold it to the end of the transaction: call before
-    reading the attempt to save an answer or to submit."""
+    reading the attempt to submit it."""
     _HOLD_ATTEMPT.rows(session, {"attempt_id": attempt_id})
-
-
-def hold_attempt_to_answer(session: Session, attempt_id: int, now: datetime) -> None:
-    """hold_attempt() for a save, recording the learner's activity in the same statement:
-    an UPDATE holds the row as SELECT … FOR UPDATE does, and the activity's own UPDATE was
-    a statement (on PostgreSQL a round trip) more on every answer. A save refused later
-    rolls back, the activity with it."""
-    _TOUCH_ATTEMPT.execute(session, {"touched_id": attempt_id, "now": now})
 
 
 def save_answer(session: Session, content: Content, person: AnyPerson, cycle: AnyCycle,
                 attempt_id: int, question_id: str, response: list[str], today: date,
                 now: datetime) -> None:
     """Keep the learner's answer to one question of their open attempt."""
-    hold_attempt_to_answer(session, attempt_id, now)
     attempt = _refuse_others(attempt_on_screen(session, attempt_id), person)
     keep_answer(session, content, attempt, cycle, question_id, response, today, now)
 
@@ -286,9 +267,9 @@ def save_answer(session: Session, content: Content, person: AnyPerson, cycle: An
 def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
                 cycle: AnyCycle, question_id: str, response: list[str], today: date,
                 now: datetime) -> None:
-    """save_answer() for an attempt the caller has held (hold_attempt_to_answer) and read
-    already, and found to be the person's: the question page reads it to know the question
-    asked."""
+    """save_answer() for an attempt the caller has read already and found to be the
+    person's: the question page reads it to know the question asked. A submit since that
+    read is found by the save itself (AttemptSubmitted)."""
     _refuse_closed(attempt, cycle, today)
     if question_id not in attempt.question_ids:
         raise AttemptError("That question is not part of this attempt.")
@@ -297,13 +278,14 @@ def keep_answer(session: Session, content: Content, attempt: AttemptOnScreen,
         chosen = check_response(unit.question(question_id), response)
     except ResponseError as exc:
         raise AttemptError(str(exc)) from exc
-    # Two statements straight to the tables, not ORM changes flushed at commit: the unit of
+    # Statements straight to the tables, not ORM changes flushed at commit: the unit of
     # work's flush was two fifths of an answer's time. The same question answered at once
     # from two tabs meets the unique constraint, and ON CONFLICT makes the later answer
     # replace the earlier (as a second save from one tab does).
     values = {"attempt_id": attempt.id, "question_id": question_id, "response": list(chosen),
               "answered_at": now}
-    _ANSWER_UPSERT.execute(session, values)
+    if not save_unless_submitted(session, values):
+        raise AttemptSubmitted()
     # Any ORM copy of this attempt the session holds is now out of date.
     session.expire_all()
 
@@ -332,7 +314,7 @@ def submit_attempt(session: Session, content: Content, person: AnyPerson, cycle:
     # No savepoint for a racing submit (a double click, a second tab): it waits for this
     # transaction at the attempt's row (hold_attempt), then finds the result stored above.
     session.add(result)
-    attempt.last_activity_at = now
+    attempt.last_activity_at = attempt.submitted_at = now
     return result
 
 

@@ -28,7 +28,7 @@ from elearn.current import (
     renderer,
 )
 from elearn.cycles.rules import cycle_in_force, deadline, policy_in_force
-from elearn.extensions import db, reads_only
+from elearn.extensions import db, each_statement_alone, reads_only
 from elearn.models import AnyCycle, Attempt, ReviewCycle, SignedInPerson, utcnow
 from elearn.quiz import attempts as service
 from elearn.quiz.forms import kept_input, response_from_form
@@ -131,6 +131,8 @@ def _save_posted_answer(attempt: service.AttemptOnScreen, question: Question,
     try:
         service.keep_answer(db.session, content(), attempt, cycle_or_404(attempt.cycle_in_force),
                             question.id, response, date.today(), now)
+    except service.AttemptSubmitted:
+        raise  # from another tab, since the page read the attempt: the result is shown
     except service.AttemptError as exc:
         db.session.rollback()
         return response, str(exc), 409
@@ -139,7 +141,7 @@ def _save_posted_answer(attempt: service.AttemptOnScreen, question: Question,
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:number>", methods=["GET", "POST"])
-@reads_only  # when shown (GET); a POST saves
+@each_statement_alone  # a GET reads; a POST reads, then saves in one statement
 @login_required
 def question(attempt_id: int, number: int):
     if request.method != "POST":  # GET, and HEAD (which CSRFProtect does not check)
@@ -149,16 +151,17 @@ def question(attempt_id: int, number: int):
         return render_template("quiz/question.html", error=None,
                                **_question_context(shown, number))
     # Posted (its CSRF token checked by CSRFProtect).
-    now = utcnow()
-    # A submit from another tab: before or after.
-    service.hold_attempt_to_answer(db.session, attempt_id, now)
     attempt = _my_attempt_on_screen(attempt_id)
     if attempt.submitted:
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
     question = _question_of(attempt, number)
     unit_id, total, option_order = attempt.unit_id, len(attempt.question_ids), \
         attempt.option_order[question.id]
-    response, error, status = _save_posted_answer(attempt, question, now)
+    try:
+        response, error, status = _save_posted_answer(attempt, question, utcnow())
+    except service.AttemptSubmitted:
+        db.session.rollback()
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
     if request.form.get("go") == "back" and (error is None or not response):
         # Going back never demands an answer; anything given was saved above.
         return redirect(url_for("quiz.question", attempt_id=attempt_id,

@@ -1,0 +1,87 @@
+"""Saving an answer by the attempt's row alone (quiz.saving), on the requested database."""
+
+from datetime import date, timedelta
+
+import pytest
+from helpers import csrf_token
+from sqlalchemy import event
+from werkzeug.datastructures import MultiDict
+
+from elearn.current import content
+from elearn.models import Answer, Attempt, Role, utcnow
+from elearn.quiz import attempts as service
+
+
+def _started(db, person, cycle, started):
+    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                    date.today(), started)
+    db.session.commit()
+    return attempt.id
+
+
+def _all_answered(db, person, cycle, attempt_id, now):
+    unit = content().units["friends"]
+    for question_id in db.session.get(Attempt, attempt_id).question_ids:
+        service.save_answer(db.session, content(), person, cycle, attempt_id, question_id,
+                            sorted(unit.question(question_id).correct_ids), date.today(), now)
+    db.session.commit()
+
+
+def test_a_submit_records_on_the_attempts_row_when_it_was_submitted(db, make_person, cycle):
+    person, now = make_person(Role.STAFF), utcnow()
+    attempt_id = _started(db, person, cycle, now)
+    _all_answered(db, person, cycle, attempt_id, now)
+    result = service.submit_attempt(db.session, content(), person, cycle, attempt_id,
+                                    date.today(), now + timedelta(minutes=3))
+    db.session.commit()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.submitted_at == result.submitted_at == now + timedelta(minutes=3)
+
+
+def test_a_save_read_before_a_submit_and_made_after_it_is_refused_and_kept_nowhere(
+        db, make_person, cycle):
+    # The question page read the attempt open; another tab submitted before the save ran.
+    person, now = make_person(Role.STAFF), utcnow()
+    attempt_id = _started(db, person, cycle, now)
+    _all_answered(db, person, cycle, attempt_id, now)
+    shown = service.attempt_on_screen(db.session, attempt_id)
+    service.submit_attempt(db.session, content(), person, cycle, attempt_id, date.today(),
+                           now + timedelta(minutes=1))
+    db.session.commit()
+    first = shown.question_ids[0]
+    other = [o for o in content().units["friends"].question(first).option_ids
+             if o not in shown.responses[first]][:1]
+    with pytest.raises(service.AttemptSubmitted):
+        service.keep_answer(db.session, content(), shown, cycle, first, other, date.today(),
+                            now + timedelta(minutes=2))
+    db.session.rollback()
+    kept = db.session.query(Answer).filter_by(attempt_id=attempt_id, question_id=first).one()
+    assert kept.response == shown.responses[first]
+    assert db.session.get(Attempt, attempt_id).last_activity_at == now + timedelta(minutes=1)
+
+
+def test_the_question_page_saves_an_answer_on_postgresql_without_a_transaction(
+        app, db, signed_in, cycle):
+    # One statement, atomic on its own: BEGIN and COMMIT were two of a save's six round trips.
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's transactions are no round trip")
+    client, person = signed_in(Role.STAFF)
+    attempt_id = _started(db, person, cycle, utcnow())
+    attempt = db.session.get(Attempt, attempt_id)
+    question = content().units["friends"].question(attempt.question_ids[0])
+    fields = question.spec.form_fields(question.correct_ids, attempt.option_order[question.id])
+    db.session.remove()
+    page = client.get(f"/attempts/{attempt_id}/questions/1")
+    transactions = []
+    listener = lambda conn: transactions.append(  # noqa: E731
+        conn.connection.driver_connection.autocommit)
+    event.listen(db.engine, "begin", listener)
+    try:
+        saved = client.post(f"/attempts/{attempt_id}/questions/1",
+                            data=MultiDict([("csrf_token", csrf_token(page)), *fields]))
+    finally:
+        event.remove(db.engine, "begin", listener)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert transactions and all(transactions)  # every statement ran alone
+    assert db.session.query(Answer).filter_by(attempt_id=attempt_id).count() == 1
+
