@@ -75,6 +75,7 @@ def unit(unit_id: str):
 
 
 @bp.post("/units/<unit_id>/start")
+@each_statement_alone  # reads, then one INSERT that a racing start cannot duplicate
 @login_required
 def start(unit_id: str):
     # The CSRF token was checked by CSRFProtect before this view (as on every POST): a
@@ -88,7 +89,8 @@ def start(unit_id: str):
     except service.AttemptError as exc:
         flash(str(exc), "error")
         return redirect(url_for("quiz.unit", unit_id=unit_id))
-    # Read before the commit, which would expire the attempt and cost a second transaction.
+    # Read before the commit (on SQLite), which would expire the attempt and cost a second
+    # transaction.
     attempt_id = attempt.id
     number = next((n for n, qid in enumerate(attempt.question_ids, 1)
                    if attempt.answer_for(qid) is None), 1)

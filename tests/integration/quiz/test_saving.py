@@ -3,9 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from helpers import csrf_token
-from sqlalchemy import event
-from werkzeug.datastructures import MultiDict
 
 from elearn.current import content
 from elearn.models import Answer, Attempt, Role, utcnow
@@ -58,30 +55,3 @@ def test_a_save_read_before_a_submit_and_made_after_it_is_refused_and_kept_nowhe
     kept = db.session.query(Answer).filter_by(attempt_id=attempt_id, question_id=first).one()
     assert kept.response == shown.responses[first]
     assert db.session.get(Attempt, attempt_id).last_activity_at == now + timedelta(minutes=1)
-
-
-def test_the_question_page_saves_an_answer_on_postgresql_without_a_transaction(
-        app, db, signed_in, cycle):
-    # One statement, atomic on its own: BEGIN and COMMIT were two of a save's six round trips.
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's transactions are no round trip")
-    client, person = signed_in(Role.STAFF)
-    attempt_id = _started(db, person, cycle, utcnow())
-    attempt = db.session.get(Attempt, attempt_id)
-    question = content().units["friends"].question(attempt.question_ids[0])
-    fields = question.spec.form_fields(question.correct_ids, attempt.option_order[question.id])
-    db.session.remove()
-    page = client.get(f"/attempts/{attempt_id}/questions/1")
-    transactions = []
-    listener = lambda conn: transactions.append(  # noqa: E731
-        conn.connection.driver_connection.autocommit)
-    event.listen(db.engine, "begin", listener)
-    try:
-        saved = client.post(f"/attempts/{attempt_id}/questions/1",
-                            data=MultiDict([("csrf_token", csrf_token(page)), *fields]))
-    finally:
-        event.remove(db.engine, "begin", listener)
-    assert saved.status_code == 302, saved.get_data(as_text=True)
-    assert transactions and all(transactions)  # every statement ran alone
-    assert db.session.query(Answer).filter_by(attempt_id=attempt_id).count() == 1
-
