@@ -14,6 +14,7 @@ mean little, but the test suite runs it so that the bench cannot break unnoticed
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -128,6 +129,15 @@ SECONDS, ROUNDS = 5, 3
 # cookie signed in by another agent and replayed unchanged by wrk made the server sign and
 # send a new cookie on every response, which no browser (keeping the new cookie) would cost.
 AGENT = "elearn-bench"
+
+
+def _fresh_cookie(client, cookie_name: str) -> str:
+    """The client's session cookie, signed now, for one wrk run. A browser sends back the
+    cookie the server renews once a minute (auth.sessions); wrk replays the one it is
+    given, and once that was a minute old every response signed and sent a new one."""
+    with client.session_transaction() as session:
+        session.modified = True
+    return f"{cookie_name}={client.get_cookie(cookie_name).value}"
 
 
 def _requests_per_second(url: str, *options: str, seconds: int | None = None) -> float:
@@ -403,7 +413,6 @@ def bench_server(database_url: str | None, workers: int = 2,
     for client in (grad_client, learner_client):
         client.environ_base["HTTP_USER_AGENT"] = AGENT
     sign_in(grad_client, "graduate@example.org")
-    grad_cookie = f"{cookie_name}={grad_client.get_cookie(cookie_name).value}"
     sign_in(learner_client, "learner@example.org")
     page = learner_client.get(f"/units/{unit_id}")
     started = learner_client.post(f"/units/{unit_id}/start",
@@ -416,7 +425,8 @@ def bench_server(database_url: str | None, workers: int = 2,
                                            attempt.option_order[question.id])
     token = csrf_token(learner_client.get(question_path))
     body = urlencode([("csrf_token", token), ("go", "next"), *answer])
-    learner_cookie = f"{cookie_name}={learner_client.get_cookie(cookie_name).value}"
+    grad_cookie = functools.partial(_fresh_cookie, grad_client, cookie_name)
+    learner_cookie = functools.partial(_fresh_cookie, learner_client, cookie_name)
     static_copy.write_bytes(pdf)
     port = _free_port()
     server = subprocess.Popen(
@@ -428,7 +438,7 @@ def bench_server(database_url: str | None, workers: int = 2,
         _wait(port)
         base = f"http://127.0.0.1:{port}"
         _wrk(f"{base}/healthz", seconds=1)  # warm-up: every worker booted and connected
-        _wrk(base + question_path, learner_cookie, seconds=1)
+        _wrk(base + question_path, learner_cookie(), seconds=1)
         download = f"{base}/certificates/{code}.pdf"
         with urllib.request.urlopen(f"{base}/static/bench-certificate.pdf") as response:
             static_etag = response.headers["ETag"]
@@ -438,9 +448,9 @@ def bench_server(database_url: str | None, workers: int = 2,
         # machine two 5 s runs of the same page, one after the other, differed by a third.
         pages = {
             "hello": lambda: _wrk(f"{base}/healthz"),
-            "question": lambda: _wrk(base + question_path, learner_cookie),
-            "answer": lambda: _wrk_post(base + question_path, learner_cookie, body),
-            "start": lambda: _wrk_post(f"{base}/units/{unit_id}/start", learner_cookie,
+            "question": lambda: _wrk(base + question_path, learner_cookie()),
+            "answer": lambda: _wrk_post(base + question_path, learner_cookie(), body),
+            "start": lambda: _wrk_post(f"{base}/units/{unit_id}/start", learner_cookie(),
                                        urlencode([("csrf_token", token)])),
         }
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in pages}
@@ -466,11 +476,11 @@ def bench_server(database_url: str | None, workers: int = 2,
         # a single 5 s run of one of them can be off by half.
         downloads = {
             "static": lambda: _wrk(f"{base}/static/bench-certificate.pdf"),
-            "download": lambda: _wrk(download, grad_cookie),
-            "signed_in_bytes": lambda: _wrk(f"{base}/bench/signed-in-bytes", grad_cookie),
+            "download": lambda: _wrk(download, grad_cookie()),
+            "signed_in_bytes": lambda: _wrk(f"{base}/bench/signed-in-bytes", grad_cookie()),
             "static_304": lambda: _wrk(f"{base}/static/bench-certificate.pdf",
                                        headers=(f"If-None-Match: {static_etag}",)),
-            "download_304": lambda: _wrk(download, grad_cookie,
+            "download_304": lambda: _wrk(download, grad_cookie(),
                                          headers=(f"If-None-Match: {ours_etag}",)),
         }
         rounds = {name: [] for name in downloads}
