@@ -17,7 +17,6 @@ from elearn.cycles.rules import deadline_passed
 from elearn.hot_statements import HotStatement
 from elearn.models import (
     INSERTS,
-    Answer,
     AnyCycle,
     AnyPerson,
     Attempt,
@@ -142,7 +141,7 @@ def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, C
     return {row.unit_id: row for row in rows}
 
 
-_ANSWER, _ATTEMPT = Answer.__table__, Attempt.__table__
+_ATTEMPT = Attempt.__table__
 
 
 # INSERT an attempt unless its number is taken (a racing start): its id, or no row.
