@@ -32,8 +32,8 @@ class Attempt(Base):
     pass_mark: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Also on the result; here too, so that a save can refuse a submitted attempt by its row
-    # alone (quiz.attempts.keep_answer).
+    # Set with the result, in the same transaction; on the row so that a save can refuse a
+    # submitted attempt by the row alone (quiz.saving), and pages read it without the result.
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     answers: Mapped[list[Answer]] = relationship(
@@ -46,7 +46,7 @@ class Attempt(Base):
 
     @property
     def submitted(self) -> bool:
-        return self.result is not None
+        return self.submitted_at is not None
 
     def answer_for(self, question_id: str) -> Answer | None:
         return next((a for a in self.answers if a.question_id == question_id), None)

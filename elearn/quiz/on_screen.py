@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from elearn.cycles.rules import cycle_in_force_id
 from elearn.hot_statements import HotStatement
-from elearn.models import Answer, Attempt, AttemptResult, CycleInForce, ReviewCycle
+from elearn.models import Answer, Attempt, CycleInForce, ReviewCycle
 
 _ANSWER, _ATTEMPT = Answer.__table__, Attempt.__table__
 
@@ -34,7 +34,6 @@ class AttemptOnScreen:
         return self.responses.get(question_id)
 
 
-_RESULT = AttemptResult.__table__
 _IN_FORCE = ReviewCycle.__table__.alias("in_force")
 # CycleInForce's fields, in its order, from the cycle in force joined to every row.
 _IN_FORCE_COLUMNS = [_IN_FORCE.c[f.name].label(f"in_force_{f.name}")
@@ -42,9 +41,8 @@ _IN_FORCE_COLUMNS = [_IN_FORCE.c[f.name].label(f"in_force_{f.name}")
 _ATTEMPT_ON_SCREEN = HotStatement(
     select(_ATTEMPT.c.id, _ATTEMPT.c.person_id, _ATTEMPT.c.cycle_id, _ATTEMPT.c.unit_id,
            _ATTEMPT.c.question_ids, _ATTEMPT.c.option_order,
-           _RESULT.c.attempt_id.label("result_of"),
+           _ATTEMPT.c.submitted_at,
            _ANSWER.c.question_id, _ANSWER.c.response, *_IN_FORCE_COLUMNS)
-    .outerjoin(_RESULT, _RESULT.c.attempt_id == _ATTEMPT.c.id)
     .outerjoin(_ANSWER, _ANSWER.c.attempt_id == _ATTEMPT.c.id)
     # In the same statement, not a query of its own: a round trip less for every answer.
     .outerjoin(_IN_FORCE, _IN_FORCE.c.id == cycle_in_force_id())
@@ -61,7 +59,7 @@ def attempt_on_screen(session: Session, attempt_id: int) -> AttemptOnScreen | No
     return AttemptOnScreen(
         id=first.id, person_id=first.person_id, cycle_id=first.cycle_id, unit_id=first.unit_id,
         question_ids=first.question_ids, option_order=first.option_order,
-        submitted=first.result_of is not None,
+        submitted=first.submitted_at is not None,
         responses={row.question_id: row.response for row in rows
                    if row.question_id is not None},
         cycle_in_force=CycleInForce(*in_force) if in_force[0] is not None else None)
