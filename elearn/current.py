@@ -3,7 +3,7 @@ signed-in person's tracks, and the audit trail for this request."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 
 from elearn.audit import record as audit_record
@@ -37,7 +37,23 @@ def current_cycle_or_404() -> ReviewCycle:
 
 def cycle_in_force_or_404() -> CycleInForce:
     """current_cycle_or_404() as plain values, for views that only read the cycle."""
-    return cycle_or_404(cycle_in_force(db.session))
+    return cycle_or_404(cycle_in_force_now())
+
+
+def cycle_in_force_now() -> CycleInForce | None:
+    """The cycle in force (None before the first review): as read with the signed-in person
+    in this request (keep_cycle_in_force), else read now."""
+    kept = g.get("cycle_in_force", _NOT_KEPT)
+    return cycle_in_force(db.session) if kept is _NOT_KEPT else kept
+
+
+_NOT_KEPT = object()
+
+
+def keep_cycle_in_force(cycle: CycleInForce | None) -> None:
+    """Remember for this request the cycle in force, read with the signed-in person: nearly
+    every page needs it, and reading it with them saves a round trip."""
+    g.cycle_in_force = cycle
 
 
 def cycle_or_404(cycle):

@@ -63,6 +63,13 @@ statements_stand_alone: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 
 
+# Whether the latest transaction begun in this context ran its statements alone: the end of
+# a read-only request asks, and finding the connection to ask it costs more.
+_last_begun_alone: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "_last_begun_alone", default=False
+)
+
+
 @event.listens_for(Engine, "begin")
 def _on_begin(conn) -> None:
     if conn.dialect.name == "postgresql":
@@ -73,6 +80,7 @@ def _on_begin(conn) -> None:
         if stand_alone != pooled.info.get("stands_alone", False):
             pooled.driver_connection.autocommit = stand_alone
             pooled.info["stands_alone"] = stand_alone
+        _last_begun_alone.set(stand_alone)
         return
     if conn.dialect.name != "sqlite":
         return
@@ -150,11 +158,11 @@ def end_reads_with_commit(app: Flask) -> None:
                 or not read_only_transaction.get() or not db.session.registry.has()):
             return
         session = db.session()
-        if not session.in_transaction() or not session.is_active or has_changes(session):
-            return  # nothing to end, or something a GET must not keep: the rollback ends it
+        if not session.in_transaction() or _last_begun_alone.get():
+            return  # nothing to end, or its statements ran alone: no transaction to end
+        if not session.is_active or has_changes(session):
+            return  # something a GET must not keep: the rollback ends it
         try:
-            if session.connection().connection.driver_connection.autocommit:
-                return  # its statements ran alone (reads_only): no transaction to end
             session.commit()
         except Exception:  # a lost connection: the usual rollback at the end cleans up
             logging.getLogger(__name__).exception("ending a read-only transaction failed")

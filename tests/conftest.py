@@ -24,7 +24,7 @@ from helpers import (
     signing_identity,
     write_versioned_content,
 )
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -264,3 +264,25 @@ def mail_server(app):
     yield collector
     controller.stop()
     app.config.update(MAIL_SERVER=None)
+
+
+@pytest.fixture
+def trace_statements(db):
+    """Call to see every statement SQLite is given from then on, as the driver sees it (the
+    hot statements go to the driver directly, past SQLAlchemy's events)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's trace callback sees every statement the driver runs")
+    sent: list[str] = []
+
+    def trace(dbapi_connection, _record):
+        dbapi_connection.set_trace_callback(sent.append)
+
+    def start() -> list[str]:
+        db.session.remove()
+        db.engine.dispose()  # connections made from now on are traced
+        event.listen(db.engine, "connect", trace)
+        return sent
+
+    yield start
+    event.remove(db.engine, "connect", trace)
+    db.engine.dispose()

@@ -11,52 +11,71 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, g
+from flask import session as cookie_session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
-from sqlalchemy import bindparam, select
 
+from elearn.auth.signed_in import person_from_rows, signed_in_person_select
+from elearn.current import keep_cycle_in_force
+from elearn.cycles.rules import cycle_in_force_from
 from elearn.extensions import db, login_manager
 from elearn.hot_statements import HotStatement
-from elearn.models import Person, PersonRole, Role, School, SchoolSummary, SignedInPerson
+from elearn.models import SignedInPerson
 
-# Every signed-in request runs this query: built once, since building a statement costs
-# more than running it. One row per role (roles joined, not a second SELECT). A statement
-# on the tables, giving plain rows, sent straight to the driver: the ORM's objects, and
-# even Core's execution, cost more than the query takes to run.
-_person, _school, _role = Person.__table__, School.__table__, PersonRole.__table__
-_PERSON_BY_SESSION_TOKEN = HotStatement(
-    select(_person.c.id, _person.c.name, _person.c.email, _person.c.school_id,
-           _school.c.name, _school.c.is_central, _role.c.role)
-    .join(_school, _school.c.id == _person.c.school_id)
-    .outerjoin(_role, _role.c.person_id == _person.c.id)
-    .where(_person.c.session_token == bindparam("session_token"),
-           _person.c.active.is_(True))
-)
+# Every signed-in request runs this query, unless the page reads the person in its own
+# statement (preload_signed_in_person): built once, since building a statement costs more
+# than running it. A statement on the tables, giving plain rows, sent straight to the
+# driver: the ORM's objects, and even Core's execution, cost more than the query takes.
+_PERSON_BY_SESSION_TOKEN = HotStatement(signed_in_person_select())
 
 
 # login_user() asks the person for this id: their token stamped with the time.
 login_manager.id_attribute = "stamped_session_id"
 
 
-@login_manager.user_loader
-def _load_person(session_id: str) -> SignedInPerson | None:
+def _session_token_of(session_id: str | None) -> str | None:
+    """The token in a signed-in id, if the id is stamped and within the longest a session
+    may last; else None (sign in again)."""
+    if not session_id:
+        return None
     session_token, _, stamp = session_id.rpartition(".")
     if not session_token or not stamp.isdigit():
-        return None  # an id from before sessions were stamped: sign in again
+        return None  # an id from before sessions were stamped
     if time.time() - int(stamp) > current_app.config["REMEMBER_COOKIE_DURATION"]:
         return None
-    rows = _PERSON_BY_SESSION_TOKEN.rows(db.session, {"session_token": session_token})
-    if not rows:
+    return session_token
+
+
+def signed_in_session_token() -> str | None:
+    """The session token of the person this request's session says is signed in, without
+    reading the database; None if it names no one (a remember-me cookie may still)."""
+    return _session_token_of(cookie_session.get("_user_id"))  # where Flask-Login keeps the id
+
+
+def preload_signed_in_person(session_token: str, rows: Sequence[Sequence]) -> None:
+    """Hand Flask-Login's loader the signed-in person as a page's own statement read them
+    (a signed_in_person_select()'s rows): the loader then sends no query. It still decides,
+    as ever, whether anyone is signed in."""
+    g._signed_in_person_rows = (session_token, rows)
+
+
+@login_manager.user_loader
+def _load_person(session_id: str) -> SignedInPerson | None:
+    session_token = _session_token_of(session_id)
+    if session_token is None:
         return None
-    person_id, name, email, school_id, school_name, is_central, _ = rows[0]
-    return SignedInPerson(
-        id=person_id, name=name, email=email, school_id=school_id,
-        school=SchoolSummary(school_id, school_name, is_central),
-        roles=frozenset(Role(row[6]) for row in rows if row[6] is not None),
-        session_token=session_token)
+    preloaded = g.pop("_signed_in_person_rows", None)
+    if preloaded is not None and preloaded[0] == session_token:
+        rows = preloaded[1]
+    else:
+        rows = _PERSON_BY_SESSION_TOKEN.rows(db.session, {"session_token": session_token})
+    if rows:
+        keep_cycle_in_force(cycle_in_force_from(rows[0]))
+    return person_from_rows(rows, session_token)
 
 
 class IdleSessionInterface(SecureCookieSessionInterface):

@@ -3,10 +3,11 @@ is left. No Flask here."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import ScalarSelect, bindparam, select
+from sqlalchemy import FromClause, ScalarSelect, bindparam, select
 from sqlalchemy.orm import Session
 
 from elearn.content.model import Content, Policy, UnknownVersion
@@ -47,6 +48,25 @@ def cycle_in_force_id() -> ScalarSelect:
     """The id of current_cycle(), as a subquery: for a statement that reads the cycle in
     force beside what it is for."""
     return select(ReviewCycle.id).order_by(*_LATEST_FIRST).limit(1).scalar_subquery()
+
+
+_IN_FORCE = ReviewCycle.__table__.alias("in_force")
+# CycleInForce's fields, in its order, as a statement joined to the cycle in force reads them.
+IN_FORCE_COLUMNS = tuple(_IN_FORCE.c[f.name].label(f"in_force_{f.name}")
+                         for f in fields(CycleInForce))
+
+
+def with_cycle_in_force(tables: FromClause) -> FromClause:
+    """`tables` with the cycle in force joined to every row (IN_FORCE_COLUMNS, all None
+    before the first review): read beside what a statement is for, not in a query of its
+    own, a round trip less."""
+    return tables.outerjoin(_IN_FORCE, _IN_FORCE.c.id == cycle_in_force_id())
+
+
+def cycle_in_force_from(row: Sequence) -> CycleInForce | None:
+    """The cycle in force in a row that ends with IN_FORCE_COLUMNS."""
+    values = row[-len(IN_FORCE_COLUMNS):]
+    return CycleInForce(*values) if values[0] is not None else None
 
 
 def cycle_in_force(session: Session) -> CycleInForce | None:

@@ -14,10 +14,16 @@ from elearn.certification.issuing import (
 )
 from elearn.certification.services import my_certificates, name_problem, record_completions
 from elearn.content.versions import units_to_retrain
-from elearn.current import audit, content, has_my_training_page, my_tracks, renderer
+from elearn.current import (
+    audit,
+    content,
+    cycle_in_force_now,
+    has_my_training_page,
+    my_tracks,
+    renderer,
+)
 from elearn.cycles.rules import (
     current_cycle,
-    cycle_in_force,
     deadline,
     new_version_changes,
     policy_in_force,
@@ -54,7 +60,7 @@ def home():
         return redirect(url_for("hr.index"))
     me = current_user._get_current_object()  # read a dozen times: once through the proxy
     _issue_missing_certificates(me.id)
-    cycle = cycle_in_force(db.session)
+    cycle = cycle_in_force_now()
     trust_content = content()
     tracks = my_tracks()
     attempts = attempts_for(db.session, me.id, cycle.id) if cycle else []

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import FromClause, bindparam, select
 from sqlalchemy.orm import Session
 
-from elearn.cycles.rules import cycle_in_force_id
+from elearn.auth.signed_in import signed_in_person_select
+from elearn.cycles.rules import IN_FORCE_COLUMNS, cycle_in_force_from, with_cycle_in_force
 from elearn.hot_statements import HotStatement
-from elearn.models import Answer, Attempt, CycleInForce, ReviewCycle
+from elearn.models import Answer, Attempt, CycleInForce
 
 _ANSWER, _ATTEMPT = Answer.__table__, Attempt.__table__
 
@@ -34,32 +35,56 @@ class AttemptOnScreen:
         return self.responses.get(question_id)
 
 
-_IN_FORCE = ReviewCycle.__table__.alias("in_force")
-# CycleInForce's fields, in its order, from the cycle in force joined to every row.
-_IN_FORCE_COLUMNS = [_IN_FORCE.c[f.name].label(f"in_force_{f.name}")
-                     for f in fields(CycleInForce)]
+# The attempt's columns on every row, one row per answer; labelled, so that the person's
+# columns can come first in the same row.
+_ON_SCREEN_COLUMNS = (
+    _ATTEMPT.c.id.label("attempt_id"), _ATTEMPT.c.person_id.label("attempt_person_id"),
+    _ATTEMPT.c.cycle_id.label("attempt_cycle_id"), _ATTEMPT.c.unit_id.label("attempt_unit_id"),
+    _ATTEMPT.c.question_ids, _ATTEMPT.c.option_order, _ATTEMPT.c.submitted_at,
+    _ANSWER.c.question_id.label("answered_question_id"), _ANSWER.c.response)
+
+
+def _with_answers(tables: FromClause) -> FromClause:
+    return tables.outerjoin(_ANSWER, _ANSWER.c.attempt_id == _ATTEMPT.c.id)
+
+
+# With the cycle in force (a save checks the attempt against it), in the same statement.
 _ATTEMPT_ON_SCREEN = HotStatement(
-    select(_ATTEMPT.c.id, _ATTEMPT.c.person_id, _ATTEMPT.c.cycle_id, _ATTEMPT.c.unit_id,
-           _ATTEMPT.c.question_ids, _ATTEMPT.c.option_order,
-           _ATTEMPT.c.submitted_at,
-           _ANSWER.c.question_id, _ANSWER.c.response, *_IN_FORCE_COLUMNS)
-    .outerjoin(_ANSWER, _ANSWER.c.attempt_id == _ATTEMPT.c.id)
-    # In the same statement, not a query of its own: a round trip less for every answer.
-    .outerjoin(_IN_FORCE, _IN_FORCE.c.id == cycle_in_force_id())
+    select(*_ON_SCREEN_COLUMNS, *IN_FORCE_COLUMNS)
+    .select_from(with_cycle_in_force(_with_answers(_ATTEMPT)))
     .where(_ATTEMPT.c.id == bindparam("attempt_id")))
+# The same, and the signed-in person, in one statement: on the question page and every
+# answer this is the one read before the save, where the person cost a round trip more.
+# One row per role and answer; no attempt's columns if there is no such attempt. Whose the
+# attempt is, the page still decides (it is read whoever's it is).
+_SIGNED_IN_AND_ATTEMPT_ON_SCREEN = HotStatement(signed_in_person_select(
+    *_ON_SCREEN_COLUMNS,
+    joined=lambda tables: _with_answers(
+        tables.outerjoin(_ATTEMPT, _ATTEMPT.c.id == bindparam("attempt_id")))))
 
 
 def attempt_on_screen(session: Session, attempt_id: int) -> AttemptOnScreen | None:
     """The attempt with its answers, to show; None if there is no such attempt."""
-    rows = _ATTEMPT_ON_SCREEN.rows(session, {"attempt_id": attempt_id})
-    if not rows:
+    return _attempt_from(_ATTEMPT_ON_SCREEN.rows(session, {"attempt_id": attempt_id}))
+
+
+def signed_in_and_attempt_on_screen(session: Session, session_token: str, attempt_id: int
+                                    ) -> tuple[list[tuple], AttemptOnScreen | None]:
+    """The signed-in person's rows (for the session's loader; none if the token is no one's)
+    and the attempt, as attempt_on_screen() gives it, in one statement."""
+    rows = _SIGNED_IN_AND_ATTEMPT_ON_SCREEN.rows(
+        session, {"session_token": session_token, "attempt_id": attempt_id})
+    return rows, _attempt_from(rows)
+
+
+def _attempt_from(rows: list) -> AttemptOnScreen | None:
+    if not rows or rows[0].attempt_id is None:
         return None
     first = rows[0]
-    in_force = first[-len(_IN_FORCE_COLUMNS):]
     return AttemptOnScreen(
-        id=first.id, person_id=first.person_id, cycle_id=first.cycle_id, unit_id=first.unit_id,
-        question_ids=first.question_ids, option_order=first.option_order,
-        submitted=first.submitted_at is not None,
-        responses={row.question_id: row.response for row in rows
-                   if row.question_id is not None},
-        cycle_in_force=CycleInForce(*in_force) if in_force[0] is not None else None)
+        id=first.attempt_id, person_id=first.attempt_person_id, cycle_id=first.attempt_cycle_id,
+        unit_id=first.attempt_unit_id, question_ids=first.question_ids,
+        option_order=first.option_order, submitted=first.submitted_at is not None,
+        responses={row.answered_question_id: row.response for row in rows
+                   if row.answered_question_id is not None},
+        cycle_in_force=cycle_in_force_from(first))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask import (
@@ -9,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -17,22 +20,25 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from elearn.auth.sessions import preload_signed_in_person, signed_in_session_token
 from elearn.certification.issuing import issue_missing_certificates
 from elearn.certification.services import record_completions
 from elearn.content.model import Question
 from elearn.current import (
     content,
+    cycle_in_force_now,
     cycle_in_force_or_404,
     cycle_or_404,
     my_tracks,
     renderer,
 )
-from elearn.cycles.rules import cycle_in_force, deadline, policy_in_force
+from elearn.cycles.rules import deadline, policy_in_force
 from elearn.extensions import db, each_statement_alone, reads_only
 from elearn.models import AnyCycle, Attempt, ReviewCycle, SignedInPerson, utcnow
 from elearn.quiz import attempts as service
 from elearn.quiz.forms import kept_input, response_from_form
 from elearn.quiz.next_unit import next_unit_after
+from elearn.quiz.on_screen import signed_in_and_attempt_on_screen
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
 
@@ -54,8 +60,33 @@ def _my_attempt(attempt_id: int) -> Attempt:
 
 
 def _my_attempt_on_screen(attempt_id: int) -> service.AttemptOnScreen:
-    """The signed-in person's attempt, with its answers, to show; else 404."""
-    return _mine_or_404(service.attempt_on_screen(db.session, attempt_id))
+    """The signed-in person's attempt, with its answers, to show; else 404. Read with the
+    person if the page is `_signed_in_with_attempt` (once: a second call reads it again)."""
+    shown = g.pop("attempt_on_screen", _UNREAD)
+    if shown is _UNREAD:
+        shown = service.attempt_on_screen(db.session, attempt_id)
+    return _mine_or_404(shown)
+
+
+_UNREAD = object()
+
+
+def _signed_in_with_attempt(view: Callable) -> Callable:
+    """login_required, for a page showing an attempt: the signed-in person is read in the
+    attempt's statement, a round trip less on every question page and answer. Flask-Login
+    still decides who is signed in; the page, whether the attempt is theirs."""
+    guarded = login_required(view)
+
+    @functools.wraps(view)
+    def wrapped(attempt_id: int, **kwargs):
+        session_token = signed_in_session_token()
+        if session_token is not None:  # else the loader reads them (a remember-me cookie)
+            person_rows, g.attempt_on_screen = signed_in_and_attempt_on_screen(
+                db.session, session_token, attempt_id)
+            preload_signed_in_person(session_token, person_rows)
+        return guarded(attempt_id=attempt_id, **kwargs)
+
+    return wrapped
 
 
 @bp.get("/units/<unit_id>")
@@ -144,7 +175,7 @@ def _save_posted_answer(attempt: service.AttemptOnScreen, question: Question,
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:number>", methods=["GET", "POST"])
 @each_statement_alone  # a GET reads; a POST reads, then saves in one statement
-@login_required
+@_signed_in_with_attempt
 def question(attempt_id: int, number: int):
     if request.method != "POST":  # GET, and HEAD (which CSRFProtect does not check)
         shown = _my_attempt_on_screen(attempt_id)
@@ -184,7 +215,7 @@ def question(attempt_id: int, number: int):
 
 @bp.get("/attempts/<int:attempt_id>/check")
 @reads_only
-@login_required
+@_signed_in_with_attempt
 def check(attempt_id: int):
     attempt = _my_attempt_on_screen(attempt_id)
     if attempt.submitted:
@@ -257,7 +288,7 @@ def result(attempt_id: int):
         })
     # Quote the words of the version the attempt's cycle was on; a clause only the newer
     # text has is quoted from there.
-    current = cycle_in_force(db.session)
+    current = cycle_in_force_now()
     cycle = current if current is not None and current.id == attempt.cycle_id \
         else db.session.get(ReviewCycle, attempt.cycle_id)
     policy = policy_in_force(trust_content, cycle)

@@ -109,6 +109,8 @@ def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_per
             (sessions._PERSON_BY_SESSION_TOKEN, {"session_token": person.session_token}),
             (rules._CURRENT_VALUES, {}),
             (on_screen._ATTEMPT_ON_SCREEN, {"attempt_id": made.id}),
+            (on_screen._SIGNED_IN_AND_ATTEMPT_ON_SCREEN,
+             {"attempt_id": made.id, "session_token": person.session_token}),
             (certificate_views._TO_DOWNLOAD, {"code": "C1"}),
             (certificate_views._TO_REVALIDATE, {"code": "C1"})]:
         expected = [tuple(row) for row in db.session.execute(

@@ -1,0 +1,71 @@
+"""The question and check pages read the signed-in person in the attempt's own statement:
+who is signed in, and whose the attempt is, are decided as on every other page."""
+
+from datetime import date
+
+import pytest
+from helpers import sign_in
+
+from elearn.current import content
+from elearn.models import Person, Role, utcnow
+from elearn.quiz import attempts as service
+
+
+def _started(db, person, cycle) -> int:
+    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                    date.today(), utcnow())
+    db.session.commit()
+    return attempt.id
+
+
+@pytest.mark.parametrize("page", ["questions/1", "check"])
+def test_the_page_reads_the_person_and_the_attempt_in_one_statement(
+        db, signed_in, cycle, trace_statements, page):
+    client, person = signed_in(Role.STAFF)
+    attempt_id = _started(db, person, cycle)
+    statements_sent = trace_statements()
+    response = client.get(f"/attempts/{attempt_id}/{page}")
+    assert response.status_code == 200
+    reading_the_person = [sql for sql in statements_sent if "session_token" in sql]
+    assert len(reading_the_person) == 1
+    assert "FROM person" in reading_the_person[0] and "attempt" in reading_the_person[0]
+    assert not [sql for sql in statements_sent
+                if "FROM attempt" in sql and "session_token" not in sql]
+
+
+def test_a_person_made_inactive_is_sent_to_sign_in_from_the_question_page(
+        db, signed_in, cycle):
+    client, person = signed_in(Role.STAFF)
+    attempt_id = _started(db, person, cycle)
+    db.session.get(Person, person.id).active = False
+    db.session.commit()
+    response = client.get(f"/attempts/{attempt_id}/questions/1")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_a_signed_out_browser_is_sent_to_sign_in_from_the_question_page(
+        db, app, make_person, cycle):
+    attempt_id = _started(db, make_person(Role.STAFF), cycle)
+    response = app.test_client().get(f"/attempts/{attempt_id}/questions/1")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_another_persons_attempt_is_not_found_on_the_question_or_check_page(
+        db, signed_in, make_person, cycle):
+    attempt_id = _started(db, make_person(Role.STAFF), cycle)
+    client, _ = signed_in(Role.STAFF)
+    assert client.get(f"/attempts/{attempt_id}/questions/1").status_code == 404
+    assert client.get(f"/attempts/{attempt_id}/check").status_code == 404
+
+
+def test_a_browser_with_only_its_remember_me_cookie_opens_the_question_page(
+        db, app, client, make_person, cycle):
+    person = make_person(Role.STAFF)
+    attempt_id = _started(db, person, cycle)
+    sign_in(client, person.email, remember="y")
+    browser = app.test_client()  # the session cookie is gone; the remember-me cookie kept
+    name = app.config["REMEMBER_COOKIE_NAME"]
+    browser.set_cookie(name, client.get_cookie(name).value)
+    response = browser.get(f"/attempts/{attempt_id}/questions/1")
+    assert response.status_code == 200
+    assert "Question 1" in response.get_data(as_text=True)
