@@ -91,7 +91,8 @@ def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_per
     person = make_person(Role.STAFF, Role.HR, school="central")
     made = Attempt(person_id=person.id, cycle_id=cycle.id, unit_id="u", number=1,
                    content_fingerprint="f", question_ids=["q1"], option_order={"q1": ["a"]},
-                   pass_mark=80, started_at=datetime(2026, 1, 1, tzinfo=UTC))
+                   pass_mark=80, started_at=datetime(2026, 1, 1, tzinfo=UTC),
+                   submitted_at=datetime(2026, 1, 1, 2, tzinfo=UTC))
     db.session.add(made)
     db.session.flush()
     db.session.add_all([

@@ -16,6 +16,7 @@ from elearn.models import (
     Person,
     ReviewCycle,
     Role,
+    utcnow,
 )
 
 _codes = itertools.count(1)
@@ -39,6 +40,7 @@ class Progress:
         self.db.session.add(attempt)
         self.db.session.flush()
         if percent is not None:
+            attempt.submitted_at = utcnow()  # a submitted attempt says so on its row
             self.db.session.add(AttemptResult(attempt_id=attempt.id, score=percent // 20,
                                               max_score=5, percent=percent,
                                               passed=percent >= 80, marks={}))

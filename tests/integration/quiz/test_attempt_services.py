@@ -28,6 +28,7 @@ def test_a_second_result_for_an_attempt_is_refused_by_the_database(db, make_pers
     person = make_person(Role.STAFF)
     attempt = _start(db, person, cycle, rng=random.Random(1))
     db.session.commit()
+    attempt.submitted_at = utcnow()
     db.session.add(AttemptResult(attempt_id=attempt.id, score=1, max_score=3, percent=33,
                                  passed=False, marks={}))
     db.session.commit()

@@ -26,6 +26,7 @@ def _attempt(db, person, cycle, unit_id, number, passed, fingerprint="current"):
     db.session.add(attempt)
     db.session.flush()
     if passed is not None:
+        attempt.submitted_at = utcnow()
         db.session.add(AttemptResult(attempt_id=attempt.id, score=int(passed), max_score=1,
                                      percent=100 * int(passed), passed=passed, marks={},
                                      submitted_at=utcnow()))

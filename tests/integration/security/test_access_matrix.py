@@ -124,7 +124,8 @@ def world(db, make_person, cycle, schools):
                            option_order={"single": ["a", "b", "c"]}, pass_mark=80)
     done = Attempt(person_id=owner.id, cycle_id=cycle.id, unit_id="approval", number=1,
                    content_fingerprint="x", question_ids=["who"],
-                   option_order={"who": ["head", "parent", "pupil"]}, pass_mark=80)
+                   option_order={"who": ["head", "parent", "pupil"]}, pass_mark=80,
+                   submitted_at=utcnow())
     db.session.add_all([open_attempt, done])
     db.session.flush()
     db.session.add(AttemptResult(attempt_id=done.id, score=1, max_score=1, percent=100,
