@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import FromClause, bindparam, select
+from sqlalchemy import FromClause, Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from elearn.auth.signed_in import signed_in_person_select
@@ -35,13 +36,17 @@ class AttemptOnScreen:
         return self.responses.get(question_id)
 
 
-# The attempt's columns on every row, one row per answer; labelled, so that the person's
-# columns can come first in the same row.
+# The attempt's columns on every row, one row per answer (and per role of the person, when
+# read with them); labelled, so that the person's columns can come first in the same row.
+# The JSON columns come as their text, decoded once each in Python: the driver would decode
+# the attempt's on every row.
 _ON_SCREEN_COLUMNS = (
     _ATTEMPT.c.id.label("attempt_id"), _ATTEMPT.c.person_id.label("attempt_person_id"),
     _ATTEMPT.c.cycle_id.label("attempt_cycle_id"), _ATTEMPT.c.unit_id.label("attempt_unit_id"),
-    _ATTEMPT.c.question_ids, _ATTEMPT.c.option_order, _ATTEMPT.c.submitted_at,
-    _ANSWER.c.question_id.label("answered_question_id"), _ANSWER.c.response)
+    cast(_ATTEMPT.c.question_ids, Text).label("question_ids"),
+    cast(_ATTEMPT.c.option_order, Text).label("option_order"), _ATTEMPT.c.submitted_at,
+    _ANSWER.c.question_id.label("answered_question_id"),
+    cast(_ANSWER.c.response, Text).label("response"))
 
 
 def _with_answers(tables: FromClause) -> FromClause:
@@ -81,10 +86,12 @@ def _attempt_from(rows: list) -> AttemptOnScreen | None:
     if not rows or rows[0].attempt_id is None:
         return None
     first = rows[0]
+    responses = {row.answered_question_id: row.response for row in rows
+                 if row.answered_question_id is not None}
     return AttemptOnScreen(
         id=first.attempt_id, person_id=first.attempt_person_id, cycle_id=first.attempt_cycle_id,
-        unit_id=first.attempt_unit_id, question_ids=first.question_ids,
-        option_order=first.option_order, submitted=first.submitted_at is not None,
-        responses={row.answered_question_id: row.response for row in rows
-                   if row.answered_question_id is not None},
+        unit_id=first.attempt_unit_id, question_ids=json.loads(first.question_ids),
+        option_order=json.loads(first.option_order), submitted=first.submitted_at is not None,
+        responses={question_id: json.loads(response)
+                   for question_id, response in responses.items()},
         cycle_in_force=cycle_in_force_from(first))

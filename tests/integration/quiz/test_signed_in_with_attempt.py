@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 from helpers import sign_in
+from markupsafe import escape
 
 from elearn.current import content
-from elearn.models import Person, Role, utcnow
+from elearn.models import Attempt, Person, Role, utcnow
 from elearn.quiz import attempts as service
 
 
@@ -69,3 +70,22 @@ def test_a_browser_with_only_its_remember_me_cookie_opens_the_question_page(
     response = browser.get(f"/attempts/{attempt_id}/questions/1")
     assert response.status_code == 200
     assert "Question 1" in response.get_data(as_text=True)
+
+
+def test_a_person_with_several_roles_sees_each_answer_once_on_the_check_page(
+        db, signed_in, cycle):
+    client, person = signed_in(Role.STAFF, Role.LEADER)  # a row per role and answer is read
+    attempt_id = _started(db, person, cycle)
+    unit = content().units["friends"]
+    attempt = db.session.get(Attempt, attempt_id)
+    for question_id in attempt.question_ids[:2]:
+        service.save_answer(db.session, content(), person, cycle, attempt_id, question_id,
+                            sorted(unit.question(question_id).correct_ids), date.today(),
+                            utcnow())
+    db.session.commit()
+    page = client.get(f"/attempts/{attempt_id}/check").get_data(as_text=True)
+    answered = [unit.question(q) for q in attempt.question_ids[:2]]
+    for question in answered:
+        chosen = question.option(sorted(question.correct_ids)[0])
+        assert page.count(str(escape(chosen.text))) == 1
+    assert page.count("Not answered yet") == len(attempt.question_ids) - 2
