@@ -81,9 +81,11 @@ def _signed_in_with_attempt(view: Callable) -> Callable:
     def wrapped(attempt_id: int, **kwargs):
         session_token = signed_in_session_token()
         if session_token is not None:  # else the loader reads them (a remember-me cookie)
-            person_rows, g.attempt_on_screen = signed_in_and_attempt_on_screen(
-                db.session, session_token, attempt_id)
+            person_rows, shown = signed_in_and_attempt_on_screen(db.session, session_token,
+                                                                 attempt_id)
             preload_signed_in_person(session_token, person_rows)
+            if person_rows:  # else whoever is signed in (a remember-me cookie) reads it again
+                g.attempt_on_screen = shown
         return guarded(attempt_id=attempt_id, **kwargs)
 
     return wrapped

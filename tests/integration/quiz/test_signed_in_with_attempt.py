@@ -89,3 +89,20 @@ def test_a_person_with_several_roles_sees_each_answer_once_on_the_check_page(
         chosen = question.option(sorted(question.correct_ids)[0])
         assert page.count(str(escape(chosen.text))) == 1
     assert page.count("Not answered yet") == len(attempt.question_ids) - 2
+
+
+def test_a_remember_me_cookie_for_another_person_than_the_session_opens_their_own_attempt(
+        db, app, make_person, cycle):
+    # The session names someone no longer active; the remember-me cookie, the owner.
+    owner, former = make_person(Role.STAFF), make_person(Role.STAFF)
+    attempt_id = _started(db, owner, cycle)
+    remembered, other = app.test_client(), app.test_client()
+    sign_in(remembered, owner.email, remember="y")
+    sign_in(other, former.email)
+    browser = app.test_client()
+    for name, holder in ((app.config["REMEMBER_COOKIE_NAME"], remembered),
+                         (app.config["SESSION_COOKIE_NAME"], other)):
+        browser.set_cookie(name, holder.get_cookie(name).value)
+    db.session.get(Person, former.id).active = False
+    db.session.commit()
+    assert browser.get(f"/attempts/{attempt_id}/questions/1").status_code == 200
