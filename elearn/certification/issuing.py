@@ -29,6 +29,7 @@ from elearn.certification.glyphs import unprintable
 from elearn.certification.render import CertificateContext, CertificateRenderer
 from elearn.content.model import Content
 from elearn.cycles.rules import policy_in_force
+from elearn.hot_statements import HotStatement
 from elearn.models import Certificate, Completion, Person, ReviewCycle, School
 from elearn.wording import long_date
 
@@ -72,7 +73,7 @@ _MISSING = (
     .where(Certificate.id.is_(None), Person.erased_at.is_(None))
     .order_by(Completion.id)
 )
-_MISSING_FOR_PERSON = _MISSING.where(Completion.person_id == bindparam("person_id"))
+_MISSING_FOR_PERSON = HotStatement(_MISSING.where(Completion.person_id == bindparam("person_id")))
 
 
 def missing_certificates(session: Session, person_id: int | None = None) -> list[_Pending]:
@@ -80,7 +81,7 @@ def missing_certificates(session: Session, person_id: int | None = None) -> list
     if person_id is None:
         rows = session.execute(_MISSING)
     else:
-        rows = session.execute(_MISSING_FOR_PERSON, {"person_id": person_id})
+        rows = _MISSING_FOR_PERSON.rows(session, {"person_id": person_id})
     return [_Pending(*row) for row in rows]
 
 

@@ -23,6 +23,7 @@ from elearn.certification.glyphs import Unprintable, unprintable
 from elearn.certification.signing import CertificateSigner, SignatureCheck
 from elearn.content.model import Content
 from elearn.cycles.rules import current_cycle, deadline_passed
+from elearn.hot_statements import HotStatement
 from elearn.learner.acknowledgement import acknowledgement
 from elearn.models import (
     AnyCycle,
@@ -146,6 +147,7 @@ class Verification:
 
 def _status(certificate: Certificate, current: AnyCycle | None,
             today: date) -> CertificateStatus:
+    """A certificate's status today (from a Certificate, or a row of its columns)."""
     return certificate_status(certificate.revoked_at is not None, certificate.valid_until,
                               current is not None and current.id == certificate.cycle_id, today)
 
@@ -274,16 +276,21 @@ def certificates_per_school(session: Session, cycle_id: int) -> dict[int, int]:
         .group_by(Person.school_id)).all())
 
 
-# Read on every home page: built once, since building a statement costs more than running it.
-_MY_CERTIFICATES = (select(Certificate).where(Certificate.person_id == bindparam("person_id"))
-                    .order_by(Certificate.issued_at.desc()))
+# Read on every home page, as plain values: the columns the page shows (not the stored PDF)
+# and those its status needs.
+_MY_CERTIFICATES = HotStatement(
+    select(Certificate.code, Certificate.track_title, Certificate.completed_on,
+           Certificate.valid_until, Certificate.cycle_id, Certificate.revoked_at,
+           Certificate.revoked_reason)
+    .where(Certificate.person_id == bindparam("person_id"))
+    .order_by(Certificate.issued_at.desc()))
 
 
 def my_certificates(session: Session, person_id: int, cycle: AnyCycle | None,
                     today: date) -> list[CertificateRow]:
     """A person's certificates, newest first, each with its status today in the current
     cycle (which the caller has already read)."""
-    rows = session.scalars(_MY_CERTIFICATES, {"person_id": person_id})
+    rows = _MY_CERTIFICATES.rows(session, {"person_id": person_id})
     found = []
     for c in rows:
         status = _status(c, cycle, today)

@@ -27,10 +27,13 @@ def deadline_passed(review_date: date, today: date) -> bool:
 # (building one costs more than SQLite takes to run it), with bound parameters.
 _LATEST_FIRST = (ReviewCycle.reviewed_on.desc(), ReviewCycle.id.desc())
 _CURRENT = select(ReviewCycle).order_by(*_LATEST_FIRST).limit(1)
-_PREVIOUS = select(ReviewCycle).where(
-    (ReviewCycle.reviewed_on < bindparam("reviewed_on"))
-    | ((ReviewCycle.reviewed_on == bindparam("reviewed_on"))
-       & (ReviewCycle.id < bindparam("cycle_id")))).order_by(*_LATEST_FIRST).limit(1)
+_BEFORE = ((ReviewCycle.reviewed_on < bindparam("reviewed_on"))
+           | ((ReviewCycle.reviewed_on == bindparam("reviewed_on"))
+              & (ReviewCycle.id < bindparam("cycle_id"))))
+_PREVIOUS = select(ReviewCycle).where(_BEFORE).order_by(*_LATEST_FIRST).limit(1)
+# Its version alone, as a plain value: read on every learner's home page.
+_PREVIOUS_VERSION = HotStatement(select(ReviewCycle.policy_version).where(_BEFORE)
+                                 .order_by(*_LATEST_FIRST).limit(1))
 
 
 def current_cycle(session: Session) -> ReviewCycle | None:
@@ -126,7 +129,8 @@ def new_version_changes(session: Session, content: Content, cycle: AnyCycle | No
     learner is shown first in that cycle. None when the version is the same as before."""
     if cycle is None:
         return None
-    before = previous_cycle(session, cycle)
+    before = _PREVIOUS_VERSION.first(session, {"reviewed_on": cycle.reviewed_on,
+                                               "cycle_id": cycle.id})
     if before is None or before.policy_version == cycle.policy_version \
             or before.policy_version not in content.versions:
         return None

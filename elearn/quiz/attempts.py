@@ -124,21 +124,33 @@ def _refuse_closed(attempt: Attempt | AttemptOnScreen, cycle: AnyCycle,
             "longer be accepted. The Trust will reopen training when the policy is reviewed.")
 
 
-# Read on every learner page: built once, since building a statement costs more than
-# running it.
-_CARRIED_OVER = select(CarriedOverPass).where(
-    CarriedOverPass.person_id == bindparam("person_id"),
-    CarriedOverPass.cycle_id == bindparam("cycle_id"))
+@dataclass(frozen=True)
+class CarriedOver:
+    """A unit's pass in an earlier cycle that counts in this one, as pages show it."""
+
+    unit_id: str
+    passed_at: datetime | None  # when the passing attempt was submitted
+    attempt_number: int
 
 
-_CARRIED_OVER_AT_UNIT = (_CARRIED_OVER.with_only_columns(CarriedOverPass.id)
-                         .where(CarriedOverPass.unit_id == bindparam("unit_id")))
+_PERSON_IN_CYCLE = (CarriedOverPass.person_id == bindparam("person_id"),
+                    CarriedOverPass.cycle_id == bindparam("cycle_id"))
+# Read on every learner page, as plain values: the ORM's pass, with its attempt and result
+# joined, cost PostgreSQL's pages more than the query.
+_CARRIED_OVER = HotStatement(
+    select(CarriedOverPass.unit_id, AttemptResult.submitted_at, Attempt.number)
+    .join(Attempt, Attempt.id == CarriedOverPass.attempt_id)
+    .outerjoin(AttemptResult, AttemptResult.attempt_id == Attempt.id)
+    .where(*_PERSON_IN_CYCLE))
+_CARRIED_OVER_AT_UNIT = HotStatement(select(CarriedOverPass.id).where(
+    *_PERSON_IN_CYCLE, CarriedOverPass.unit_id == bindparam("unit_id")))
 
 
-def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, CarriedOverPass]:
+def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, CarriedOver]:
     """Units whose pass in an earlier cycle counts in this one, with the original attempt."""
-    rows = session.scalars(_CARRIED_OVER, {"person_id": person_id, "cycle_id": cycle_id})
-    return {row.unit_id: row for row in rows}
+    rows = _CARRIED_OVER.rows(session, {"person_id": person_id, "cycle_id": cycle_id})
+    return {unit_id: CarriedOver(unit_id, passed_at, number)
+            for unit_id, passed_at, number in rows}
 
 
 _ATTEMPT = Attempt.__table__
@@ -209,8 +221,8 @@ def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: 
         return open_attempt
     if unit_state(existing, unit.fingerprint) is UnitState.PASSED:
         raise AttemptClosed("You have already passed this unit in this review cycle.")
-    if session.scalar(_CARRIED_OVER_AT_UNIT, {"person_id": person.id, "cycle_id": cycle.id,
-                                              "unit_id": unit_id}) is not None:
+    if _CARRIED_OVER_AT_UNIT.first(session, {"person_id": person.id, "cycle_id": cycle.id,
+                                             "unit_id": unit_id}) is not None:
         raise AttemptClosed("Your pass at this unit in the last review cycle carries over: "
                             "the policy's changes do not touch it.")
     question_ids, option_order = draw(unit, rng or random.SystemRandom(),
@@ -324,7 +336,7 @@ class UnitProgress:
     open_attempt: Attempt | None
     best_percent: int | None
     last_attempt: Attempt | None
-    carried_over: CarriedOverPass | None = None
+    carried_over: CarriedOver | None = None
 
     @property
     def passed(self) -> bool:
@@ -332,7 +344,7 @@ class UnitProgress:
 
 
 def progress(content: Content, unit_ids: Iterable[str], attempts: list[Attempt],
-             carried: dict[str, CarriedOverPass] | None = None) -> list[UnitProgress]:
+             carried: dict[str, CarriedOver] | None = None) -> list[UnitProgress]:
     """Each unit's state for a person in a cycle, from all their attempts in it and the
     passes carried over into it."""
     carried = carried or {}

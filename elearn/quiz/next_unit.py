@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from elearn.content.model import Content, Track
-from elearn.models import Attempt, CarriedOverPass
-from elearn.quiz.attempts import UnitProgress, progress
+from elearn.models import Attempt
+from elearn.quiz.attempts import CarriedOver, UnitProgress, progress
 
 
 def next_unit(rows: Sequence[UnitProgress]) -> UnitProgress | None:
@@ -23,7 +23,7 @@ def next_unit(rows: Sequence[UnitProgress]) -> UnitProgress | None:
 
 
 def next_unit_after(content: Content, tracks: Iterable[Track], unit_id: str,
-                    attempts: list[Attempt], carried: Mapping[str, CarriedOverPass]
+                    attempts: list[Attempt], carried: Mapping[str, CarriedOver]
                     ) -> UnitProgress | None:
     """After a pass at `unit_id`: the unit to offer next, in its own track first, then in
     the person's other tracks; None when every unit is passed."""

@@ -83,10 +83,20 @@ def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_per
     from datetime import date
 
     from elearn.auth import sessions
+    from elearn.certification import issuing, services
     from elearn.certification import views as certificate_views
     from elearn.cycles import rules
-    from elearn.models import Answer, AttemptResult, Certificate
-    from elearn.quiz import on_screen
+    from elearn.learner import acknowledgement
+    from elearn.models import (
+        Answer,
+        AttemptResult,
+        CarriedOverPass,
+        Certificate,
+        Completion,
+        PolicyAcknowledgement,
+        ReviewCycle,
+    )
+    from elearn.quiz import attempts, on_screen
 
     person = make_person(Role.STAFF, Role.HR, school="central")
     made = Attempt(person_id=person.id, cycle_id=cycle.id, unit_id="u", number=1,
@@ -105,8 +115,29 @@ def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_per
                     policy_version="v1", completed_on=date(2026, 1, 1),
                     valid_until=date(2027, 1, 1), template_version="1", sha256="s",
                     pdf=b"%PDF", revoked_at=datetime(2026, 2, 1, tzinfo=UTC))])
+    # What the learner's home page reads: an earlier cycle, a pass carried over from it, an
+    # acknowledgement, and a completion whose certificate is missing.
+    earlier = ReviewCycle(policy_id="p", policy_version="v0", reviewed_on=date(2025, 1, 1),
+                          review_date=date(2026, 1, 1))
+    db.session.add(earlier)
+    db.session.flush()
+    db.session.add_all([
+        CarriedOverPass(person_id=person.id, cycle_id=cycle.id, unit_id="u",
+                        attempt_id=made.id),
+        PolicyAcknowledgement(person_id=person.id, cycle_id=cycle.id, policy_version="v1",
+                              acknowledged_at=datetime(2026, 1, 3, tzinfo=UTC)),
+        Completion(person_id=person.id, cycle_id=cycle.id, track_id="t2",
+                   completed_at=datetime(2026, 1, 4, tzinfo=UTC))])
     db.session.commit()
+    mine = {"person_id": person.id, "cycle_id": cycle.id}
     for statement, params in [
+            (acknowledgement._ACKNOWLEDGEMENT, mine),
+            (attempts._CARRIED_OVER, mine),
+            (attempts._CARRIED_OVER_AT_UNIT, mine | {"unit_id": "u"}),
+            (issuing._MISSING_FOR_PERSON, {"person_id": person.id}),
+            (services._MY_CERTIFICATES, {"person_id": person.id}),
+            (rules._PREVIOUS_VERSION, {"reviewed_on": cycle.reviewed_on,
+                                       "cycle_id": cycle.id}),
             (sessions._PERSON_BY_SESSION_TOKEN, {"session_token": person.session_token}),
             (rules._CURRENT_VALUES, {}),
             (on_screen._ATTEMPT_ON_SCREEN, {"attempt_id": made.id}),
