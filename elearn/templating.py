@@ -93,9 +93,9 @@ STATE_LABELS = {
 
 def fixed_url(endpoint: str, **values) -> str:
     """url_for for an address that cannot change while the app runs (the navigation's, a
-    static file's): built once per app and script root. Building the ten on every page was
-    a tenth of its rendering time. The keys are the templates' own endpoints: a bounded
-    set."""
+    static file's, a unit's): built once per app and script root. Building the ten on every
+    page was a tenth of its rendering time. The keys are the templates' own endpoints with
+    values from the content (unit ids), never a request's: a bounded set."""
     known = current_app.extensions.setdefault("elearn_fixed_urls", {})
     key = (request.script_root, endpoint, *sorted(values.items()))
     url = known.get(key)
