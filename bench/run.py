@@ -196,8 +196,11 @@ def _wrk_post(url: str, cookie: str, body: str) -> float:
         script.unlink()
 
 
-# Learner journeys measured for the server CPU figure; --quick lowers it.
-JOURNEYS = 40
+# Learner journeys measured for the server CPU figure, in rounds (see bench_journeys); --quick
+# lowers them.
+JOURNEYS, JOURNEY_ROUNDS, WARM_UP_JOURNEYS = 60, 6, 6
+# The password checks, made this many times per journey and divided (see bench_journeys).
+CHECK_REPEATS = 3
 # The floor's /healthz requests, made this many times over and divided: the workers' CPU is
 # read in the kernel's 10 ms ticks, and a round's floor (about 0.1 s) moved by a tenth
 # between the two databases' runs of one make bench.
@@ -258,11 +261,18 @@ def _machine_cpu() -> float:
 
 
 def _workers_cpu(server_pid: int) -> float:
-    """CPU seconds (user + system) used so far by gunicorn's workers."""
+    """CPU seconds (user + system) used so far by gunicorn's workers: the scheduler's own
+    count in nanoseconds (/proc/<pid>/task/*/schedstat) where Linux gives it, else psutil's,
+    which comes in 10 ms ticks (a tenth of a journey's round)."""
     import psutil
 
-    return sum(sum(child.cpu_times()[:2])
-               for child in psutil.Process(server_pid).children(recursive=True))
+    workers = psutil.Process(server_pid).children(recursive=True)
+    try:
+        return sum(int(Path(stat).read_text().split()[0])
+                   for worker in workers
+                   for stat in Path(f"/proc/{worker.pid}/task").glob("*/schedstat")) / 1e9
+    except (OSError, ValueError, IndexError):
+        return sum(sum(worker.cpu_times()[:2]) for worker in workers)
 
 
 def _journey(base: str, email: str, unit_id: str) -> int:
@@ -304,35 +314,56 @@ def bench_journeys(base: str, server_pid: int, unit_id: str) -> dict[str, float]
     floor: as many requests to /healthz. Without the hash: less one argon2 verification
     per journey, as the workers pay it (bench_app's /bench/password-check).
 
-    The three take turns, in ROUNDS rounds, and are summed: measured one after the other,
-    a change in the machine's load between them moved the ratio by half a point."""
+    The three take turns journey by journey, in JOURNEY_ROUNDS rounds; each figure is the
+    median of the rounds', the ratio the median of each round's own. Taking turns round by
+    round (a third of the journeys at a time), a change in the machine's speed between the
+    journeys and their floor moved the ratio by half a point from run to run; the hash, a
+    third of a journey's CPU, is checked CHECK_REPEATS times per journey."""
     import requests
 
-    _journey(base, "journey0@example.org", unit_id)  # warm-up, not counted
-    spent = {"journeys": 0.0, "floor": 0.0, "checks": 0.0}
+    # Warm-up, not counted: each worker compiles its templates and statements on first use,
+    # and PostgreSQL's statements are prepared on their sixth run on a connection; with one
+    # journey of warm-up, the first round's ratio was a third above the others'.
+    for n in range(JOURNEYS + 1, JOURNEYS + 1 + WARM_UP_JOURNEYS):
+        _journey(base, f"journey{n}@example.org", unit_id)
+    rounds: dict[str, list[float]] = {"journey_cpu": [], "journey_cpu_no_hash": [],
+                                      "journey_floor": [], "ratio": [], "hash_ratio": []}
     requests_made, floor_session = 0, requests.Session()
     walkers = iter(range(1, JOURNEYS + 1))
-    for round_ in range(ROUNDS):
-        share = [next(walkers) for _ in range(JOURNEYS // ROUNDS + (round_ < JOURNEYS % ROUNDS))]
-        before = _workers_cpu(server_pid)
-        made = sum(_journey(base, f"journey{n}@example.org", unit_id) for n in share)
-        spent["journeys"] += _workers_cpu(server_pid) - before
-        before = _workers_cpu(server_pid)
-        for _ in range(made * FLOOR_REPEATS):
-            floor_session.get(f"{base}/healthz")
-        spent["floor"] += (_workers_cpu(server_pid) - before) / FLOOR_REPEATS
-        before = _workers_cpu(server_pid)
-        for _ in share:
-            floor_session.get(f"{base}/bench/password-check").raise_for_status()
-        spent["checks"] += _workers_cpu(server_pid) - before
+    for round_ in range(JOURNEY_ROUNDS):
+        share = [next(walkers) for _ in range(JOURNEYS // JOURNEY_ROUNDS
+                                               + (round_ < JOURNEYS % JOURNEY_ROUNDS))]
+        spent, made = {"journeys": 0.0, "floor": 0.0, "checks": 0.0}, 0
+        for n in share:  # journey, floor and checks take turns journey by journey
+            before = _workers_cpu(server_pid)
+            this = _journey(base, f"journey{n}@example.org", unit_id)
+            spent["journeys"] += _workers_cpu(server_pid) - before
+            before = _workers_cpu(server_pid)
+            for _ in range(this * FLOOR_REPEATS):
+                floor_session.get(f"{base}/healthz")
+            spent["floor"] += (_workers_cpu(server_pid) - before) / FLOOR_REPEATS
+            before = _workers_cpu(server_pid)
+            for _ in range(CHECK_REPEATS):
+                floor_session.get(f"{base}/bench/password-check").raise_for_status()
+            spent["checks"] += _workers_cpu(server_pid) - before
+            made += this
+        journey_cpu, floor_cpu = spent["journeys"] / len(share), spent["floor"] / len(share)
+        # The hash as the workers pay it: one password check, less the floor's cost of one
+        # request. (Timed in this process instead, it differed by a few milliseconds either
+        # way from run to run.)
+        hash_cpu = spent["checks"] / (len(share) * CHECK_REPEATS) - spent["floor"] / made
+        rounds["journey_cpu"].append(journey_cpu)
+        rounds["journey_cpu_no_hash"].append(journey_cpu - hash_cpu)
+        rounds["journey_floor"].append(floor_cpu)
+        rounds["ratio"].append((journey_cpu - hash_cpu) / floor_cpu)
+        rounds["hash_ratio"].append(journey_cpu / floor_cpu)
         requests_made += made
-    journey_cpu, floor_cpu = spent["journeys"] / JOURNEYS, spent["floor"] / JOURNEYS
-    # The hash as the workers pay it: one password check per journey, less the floor's
-    # cost of one request. (Timed in this process instead, it differed by a few
-    # milliseconds either way from run to run.)
-    hash_cpu = spent["checks"] / JOURNEYS - spent["floor"] / requests_made
-    return {"journey_cpu": journey_cpu, "journey_cpu_no_hash": journey_cpu - hash_cpu,
-            "journey_floor": floor_cpu, "journey_requests": requests_made / JOURNEYS}
+    medians = {name: statistics.median(values) for name, values in rounds.items()}
+    return {"journey_cpu": medians["journey_cpu"],
+            "journey_cpu_no_hash": medians["journey_cpu_no_hash"],
+            "journey_floor": medians["journey_floor"], "journey_ratio": medians["ratio"],
+            "journey_hash_ratio": medians["hash_ratio"],
+            "journey_requests": requests_made / JOURNEYS}
 
 
 def bench_server(database_url: str | None, workers: int = 2,
@@ -383,7 +414,8 @@ def bench_server(database_url: str | None, workers: int = 2,
         learner = Person(name="Bench Learner", email="learner@example.org", school=school,
                          password_hash=password)
         walkers = [Person(name=f"Journey {n}", email=f"journey{n}@example.org", school=school,
-                          password_hash=password) for n in range(JOURNEYS + 1)]
+                          password_hash=password)
+                   for n in range(1, JOURNEYS + 1 + WARM_UP_JOURNEYS)]
         for p in (graduate, learner, *walkers):
             p.set_roles({Role.STAFF})
         db.session.add_all(walkers)
@@ -532,10 +564,11 @@ def _round_trip_rows(figures: dict[str, float], on_sqlite: dict[str, float]) -> 
 
 
 def main() -> None:
-    global SECONDS, ROUNDS, JOURNEYS
+    global SECONDS, ROUNDS, JOURNEYS, JOURNEY_ROUNDS, WARM_UP_JOURNEYS, CHECK_REPEATS
     quick = "--quick" in sys.argv[1:]
     if quick:
-        SECONDS, ROUNDS, JOURNEYS = 1, 1, 2
+        SECONDS, ROUNDS, JOURNEYS, JOURNEY_ROUNDS, WARM_UP_JOURNEYS, CHECK_REPEATS = (
+            1, 1, 2, 1, 1, 1)
     print(f"elearn benchmarks on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}"
           + (" (--quick: a check that every step runs; the figures mean little)" * quick))
     print(f"{'figure':62} {'baseline':>12} {'ours':>12} {'ratio':>7}  aim")
@@ -579,11 +612,13 @@ def main() -> None:
         _row("  revalidation 304, req/s (vs the static file's 304)", figures["static_304"],
              figures["download_304"], "(info)")
         _row(f"[{name}] server CPU s per learner journey, no hash (vs /healthz floor)",
-             figures["journey_floor"], figures["journey_cpu_no_hash"], "<= 4", "12.4f")
+             figures["journey_floor"], figures["journey_cpu_no_hash"], "<= 4", "12.4f",
+             ratio=figures["journey_ratio"])
         _row("  the same, with the password hash", figures["journey_floor"],
-             figures["journey_cpu"], "(info)", "12.4f")
+             figures["journey_cpu"], "(info)", "12.4f", ratio=figures["journey_hash_ratio"])
         print(f"  (a journey: {figures['journey_requests']:.0f} requests; the floor: as many "
-              f"to /healthz; CPU of gunicorn's workers from psutil)")
+              f"to /healthz; CPU of gunicorn's workers from psutil; medians of "
+              f"{JOURNEY_ROUNDS} rounds)")
         if figures.get("round_trip_cpu"):
             _round_trip_rows(figures, on_sqlite)
     sys.stdout.flush()
