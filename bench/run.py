@@ -201,9 +201,9 @@ def _wrk_post(url: str, cookie: str, body: str) -> float:
 JOURNEYS, JOURNEY_ROUNDS, WARM_UP_JOURNEYS = 60, 6, 6
 # The password checks, made this many times per journey and divided (see bench_journeys).
 CHECK_REPEATS = 3
-# The floor's /healthz requests, made this many times over and divided: the workers' CPU is
-# read in the kernel's 10 ms ticks, and a round's floor (about 0.1 s) moved by a tenth
-# between the two databases' runs of one make bench.
+# The floor's /healthz requests, made this many times over and divided: a journey's floor is
+# about 0.01 s of CPU, and where the workers' CPU comes in 10 ms ticks (no schedstat, see
+# _workers_cpu) one floor alone would be mostly rounding.
 FLOOR_REPEATS = 5
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _ANSWER = re.compile(r'name="answer" value="([^"]+)"')
@@ -617,7 +617,7 @@ def main() -> None:
         _row("  the same, with the password hash", figures["journey_floor"],
              figures["journey_cpu"], "(info)", "12.4f", ratio=figures["journey_hash_ratio"])
         print(f"  (a journey: {figures['journey_requests']:.0f} requests; the floor: as many "
-              f"to /healthz; CPU of gunicorn's workers from psutil; medians of "
+              f"to /healthz; CPU of gunicorn's workers; medians of "
               f"{JOURNEY_ROUNDS} rounds)")
         if figures.get("round_trip_cpu"):
             _round_trip_rows(figures, on_sqlite)

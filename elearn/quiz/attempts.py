@@ -147,7 +147,8 @@ _CARRIED_OVER_AT_UNIT = HotStatement(select(CarriedOverPass.id).where(
 
 
 def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, CarriedOver]:
-    """Units whose pass in an earlier cycle counts in this one, with the original attempt."""
+    """Units whose pass in an earlier cycle counts in this one: when, and in which attempt,
+    each was passed."""
     rows = _CARRIED_OVER.rows(session, {"person_id": person_id, "cycle_id": cycle_id})
     return {unit_id: CarriedOver(unit_id, passed_at, number)
             for unit_id, passed_at, number in rows}

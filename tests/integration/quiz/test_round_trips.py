@@ -30,15 +30,21 @@ def transactions(db):
     event.remove(db.engine, "begin", note)
 
 
-def test_the_question_page_saves_an_answer_without_a_transaction(
-        db, signed_in, cycle, transactions):
-    client, person = signed_in(Role.STAFF)
+def _started(db, person, cycle):
+    """A new attempt at "friends": its id, its first question, and that question's right
+    answer as a form posts it."""
     attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
                                     date.today(), utcnow())
     db.session.commit()
     question = content().units["friends"].question(attempt.question_ids[0])
     fields = question.spec.form_fields(question.correct_ids, attempt.option_order[question.id])
-    attempt_id = attempt.id
+    return attempt.id, question, fields
+
+
+def test_the_question_page_saves_an_answer_without_a_transaction(
+        db, signed_in, cycle, transactions):
+    client, person = signed_in(Role.STAFF)
+    attempt_id, _question, fields = _started(db, person, cycle)
     db.session.remove()
     page = client.get(f"/attempts/{attempt_id}/questions/1")
     transactions.clear()
@@ -65,34 +71,29 @@ def _wal_syncs(connection) -> int:
     return connection.exec_driver_sql("SELECT wal_sync FROM pg_stat_wal").scalar_one()
 
 
-def _saves_flushing(db, attempt, saving, times: int) -> int:
-    """WAL flushes while `saving` keeps the attempt's first answer `times` times over, each
+def _saves_flushing(db, attempt_id, question, statement, times: int) -> int:
+    """WAL flushes while `statement` keeps the question's answer `times` times over, each
     save its own transaction (as the question page's is)."""
-    question = content().units["friends"].question(attempt.question_ids[0])
-    values = {"attempt_id": attempt.id, "question_id": question.id,
+    values = {"attempt_id": attempt_id, "question_id": question.id,
               "response": sorted(question.correct_ids), "answered_at": utcnow()}
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        session = Session(bind=connection)
+    with (db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+          Session(bind=connection) as session):
         before = _wal_syncs(connection)
         for _ in range(times):
-            assert saving.execute(session, values) == 1
+            assert statement.execute(session, values) == 1
         flushed = _wal_syncs(connection) - before
         # Only for the statement's own transaction: the connection goes back to the pool
         # committing as it did.
         assert connection.exec_driver_sql("SHOW synchronous_commit").scalar_one() == "on"
-        session.close()
     return flushed
 
 
 def test_an_answer_saved_on_its_own_commits_without_waiting_for_the_disk(
         db, make_person, cycle, transactions):
-    person = make_person(Role.STAFF)
-    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), utcnow())
-    db.session.commit()
+    attempt_id, question, _fields = _started(db, make_person(Role.STAFF), cycle)
     # The same save committed the usual way flushes the WAL at every commit: the control.
-    waiting = _saves_flushing(db, attempt, saving._SAVE_UNLESS_SUBMITTED, 40)
-    alone = _saves_flushing(db, attempt, saving._SAVE_ALONE_UNLESS_SUBMITTED, 40)
+    waiting = _saves_flushing(db, attempt_id, question, saving._SAVE_UNLESS_SUBMITTED, 40)
+    alone = _saves_flushing(db, attempt_id, question, saving._SAVE_ALONE_UNLESS_SUBMITTED, 40)
     assert waiting >= 36
     assert alone <= 10  # PostgreSQL's WAL writer flushes in its own time (every 0.2 s)
 
@@ -100,12 +101,7 @@ def test_an_answer_saved_on_its_own_commits_without_waiting_for_the_disk(
 def test_a_question_page_save_is_the_one_that_commits_without_waiting(
         db, signed_in, cycle, transactions, monkeypatch):
     client, person = signed_in(Role.STAFF)
-    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), utcnow())
-    db.session.commit()
-    question = content().units["friends"].question(attempt.question_ids[0])
-    fields = question.spec.form_fields(question.correct_ids, attempt.option_order[question.id])
-    attempt_id = attempt.id
+    attempt_id, question, fields = _started(db, person, cycle)
     ran = []
     for name in ("_SAVE_UNLESS_SUBMITTED", "_SAVE_ALONE_UNLESS_SUBMITTED"):
         statement = getattr(saving, name)
