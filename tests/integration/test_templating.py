@@ -1,4 +1,4 @@
-"""What every page's template shares, served: the CSRF field of the header's sign-out form."""
+"""What every page's template shares: the CSRF field of the header's sign-out form, the globals."""
 
 import re
 import time
@@ -63,3 +63,16 @@ def test_each_session_has_a_signed_token_of_its_own(app, signed_in, make_person,
     second = app.test_client()
     assert sign_in(second, make_person().email).status_code == 302
     assert _sign_out_token(first) != _sign_out_token(second)
+
+
+def test_a_global_added_after_a_template_is_loaded_is_seen_on_its_next_render(app):
+    template = app.jinja_env.from_string("{{ added_late | default('not yet') }}")
+    assert template.render() == "not yet"
+    app.jinja_env.globals["added_late"] = "seen"
+    assert template.render() == "seen"
+
+
+def test_a_template_with_globals_of_its_own_sees_them_and_the_apps(app):
+    template = app.jinja_env.from_string("{{ own }} / {{ STATE_LABELS['passed'] }}",
+                                         globals={"own": "its own"})
+    assert template.render() == "its own / Passed"

@@ -3,6 +3,7 @@
 from helpers import sign_in
 
 from elearn.models import Role
+from elearn.security_headers import CONTENT_SECURITY_POLICY
 
 
 def test_every_page_sends_a_strict_content_security_policy(client):
@@ -46,6 +47,35 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, make_person):
     cookie = next(c for c in response.headers.getlist("Set-Cookie")
                   if c.startswith("elearn_session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def _page_sending(app, **headers) -> str:
+    """A page of the app's own that sets these response headers itself; its address."""
+    app.add_url_rule("/sets-its-own-headers", "sets_its_own_headers",
+                     lambda: ("A page", 200, {k.replace("_", "-"): v for k, v in headers.items()}))
+    return "/sets-its-own-headers"
+
+
+def test_a_page_that_chose_its_own_frame_policy_keeps_it_and_gets_the_others(app, client):
+    page = _page_sending(app, X_Frame_Options="SAMEORIGIN")
+    headers = client.get(page).headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert headers.getlist("Content-Security-Policy") == [CONTENT_SECURITY_POLICY]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_signed_in_page_that_chose_a_private_cache_policy_keeps_it(app, signed_in, cycle):
+    page = _page_sending(app, Cache_Control="private, max-age=0, must-revalidate")
+    client, _ = signed_in()
+    assert client.get(page).headers.getlist("Cache-Control") == [
+        "private, max-age=0, must-revalidate"]
+
+
+def test_a_signed_in_page_that_asked_for_a_shared_cache_is_kept_out_of_caches(app, signed_in,
+                                                                              cycle):
+    page = _page_sending(app, Cache_Control="public, max-age=600")
+    client, _ = signed_in()
+    assert client.get(page).headers.getlist("Cache-Control") == ["private, no-store"]
 
 
 def _no_store(response) -> bool:
