@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from elearn.certification.codes import display as display_code
 from elearn.current import has_my_training_page
-from elearn.models import ROLE_LABELS, Role
+from elearn.models import ROLE_LABELS, Role, SignedInPerson
 from elearn.wording import long_date, people_count, training_title, version_words
 
 
@@ -106,8 +106,8 @@ def fixed_url(endpoint: str, **values) -> str:
     static file's, a unit's): built once per app and script root. Building the ten on every
     page was a tenth of its rendering time. The keys are the templates' own endpoints with
     values from the content (unit ids), never a request's: a bounded set."""
-    known = current_app.extensions.setdefault("elearn_fixed_urls", {})
-    key = (request.script_root, endpoint, *sorted(values.items()))
+    known = current_app._get_current_object().extensions.setdefault("elearn_fixed_urls", {})
+    key = (request._get_current_object().script_root, endpoint, *sorted(values.items()))
     url = known.get(key)
     if url is None:
         url = known[key] = url_for(endpoint, **values)
@@ -127,11 +127,13 @@ class PageLinks(NamedTuple):
 def page_links() -> PageLinks:
     """The header's and footer's addresses, built once per app and script root: asking for
     the five on every page was a tenth of a question page's rendering."""
-    known = current_app.extensions.setdefault("elearn_page_links", {})
-    links = known.get(request.script_root)
+    app = current_app._get_current_object()
+    script_root = request._get_current_object().script_root
+    known = app.extensions.setdefault("elearn_page_links", {})
+    links = known.get(script_root)
     if links is None:
-        static_url = current_app.jinja_env.globals["static_url"]
-        links = known[request.script_root] = PageLinks(
+        static_url = app.jinja_env.globals["static_url"]
+        links = known[script_root] = PageLinks(
             home=url_for("learner.home"), sign_out=url_for("auth.sign_out"),
             verify=url_for("certificates.verify_form"), stylesheet=static_url("app.css"),
             logo=static_url("logo.svg"))
@@ -144,17 +146,18 @@ _SECTIONS_BY_BLUEPRINT = {"hr": "hr", "cycles": "hr", "people": "hr", "understan
                           "admin": "admin"}
 
 
-def main_navigation() -> Markup:
-    """The navigation's links for the signed-in person: rendered once for each combination
-    of roles and section of the site, and kept (a bounded set). Its dozen conditions and
-    addresses were a tenth of a page's rendering, on every page."""
-    person = current_user._get_current_object()
-    section = _SECTIONS.get(request.endpoint) or _SECTIONS_BY_BLUEPRINT.get(request.blueprint)
+def main_navigation(person: SignedInPerson) -> Markup:
+    """The navigation's links for the signed-in person (the page's `current_user`): rendered
+    once for each combination of roles and section of the site, and kept (a bounded set).
+    Its dozen conditions and addresses were a tenth of a page's rendering, on every page."""
+    # Flask's request and app read once: each read through their proxies costs about 1 µs.
+    req, app = request._get_current_object(), current_app._get_current_object()
+    section = _SECTIONS.get(req.endpoint) or _SECTIONS_BY_BLUEPRINT.get(req.blueprint)
     # The roles decide the links (has_my_training_page too: tracks are by role).
-    key = (request.script_root, person.roles, section)
-    kept = current_app.extensions.setdefault("elearn_navigation", {})
+    key = (req.script_root, person.roles, section)
+    kept = app.extensions.setdefault("elearn_navigation", {})
     if key not in kept:
-        kept[key] = Markup(current_app.jinja_env.get_template("navigation.html").render(
+        kept[key] = Markup(app.jinja_env.get_template("navigation.html").render(
             section=section, my_training=has_my_training_page(),
             completion=person.has_role(Role.HR, Role.LEADER),
             administrator=person.has_role(Role.ADMIN)))
