@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
+from elearn.hot_statements import ReadsAlone, commit_each_statement, reads_alone
 from elearn.models.base import Base
 from elearn.sqlite_writers import QueuedWriterConnection
 from elearn.writes import has_changes, watch_writes
@@ -76,10 +77,8 @@ def _on_begin(conn) -> None:
         # Decided at every transaction's start, so that a pooled connection never carries
         # one request's autocommit into the next; a connection SQLAlchemy itself set to
         # AUTOCOMMIT (an engine's isolation level) is left as it is.
-        pooled, stand_alone = conn.connection, statements_stand_alone.get()
-        if stand_alone != pooled.info.get("stands_alone", False):
-            pooled.driver_connection.autocommit = stand_alone
-            pooled.info["stands_alone"] = stand_alone
+        stand_alone = statements_stand_alone.get()
+        commit_each_statement(conn.connection, stand_alone)
         _last_begun_alone.set(stand_alone)
         return
     if conn.dialect.name != "sqlite":
@@ -118,10 +117,14 @@ def _statements_alone(view: Callable, methods: tuple[str, ...] | None) -> Callab
         # Only for this view: whatever runs next in this thread (the next request, a
         # command) begins its transactions as usual.
         token = statements_stand_alone.set(True)
+        reads = ReadsAlone(db.engine)
+        reads_token = reads_alone.set(reads)
         try:
             return view(*args, **kwargs)
         finally:
+            reads_alone.reset(reads_token)
             statements_stand_alone.reset(token)
+            reads.close()
 
     return wrapped
 
@@ -135,9 +138,11 @@ def in_transactions() -> Iterator[None]:
         # statement begins a transaction (the choice is made when one begins).
         db.session.commit()
     token = statements_stand_alone.set(False)
+    reads_token = reads_alone.set(None)  # the hot reads too, in the block's transaction
     try:
         yield
     finally:
+        reads_alone.reset(reads_token)
         statements_stand_alone.reset(token)
 
 

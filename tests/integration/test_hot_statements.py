@@ -3,6 +3,7 @@ ways, inside the session's transaction, errors raised as SQLAlchemy's."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 
 import pytest
@@ -179,3 +180,65 @@ def test_a_hot_statement_takes_a_statement_or_a_build_function_not_both():
         HotStatement(_READ, build=lambda _dialect: _READ)
     with pytest.raises(TypeError):
         HotStatement()
+
+
+def _attempt_rows_in_a_view_standing_alone(db, attempt, moved: bool):
+    """In a view whose statements stand alone: the session moves the attempt to another
+    unit without committing, then the hot read runs, inside in_transactions() if `moved`."""
+    from elearn.extensions import each_statement_alone, in_transactions
+
+    @each_statement_alone
+    def view():
+        with in_transactions() if moved else contextlib.nullcontext():
+            db.session.execute(update(_ATTEMPT).where(_ATTEMPT.c.id == attempt.id)
+                               .values(unit_id="moved"))
+            rows = HotStatement(_READ).rows(db.session, {"person_id": attempt.person_id})
+            db.session.rollback()
+        return rows
+
+    return view()
+
+
+def test_in_a_block_of_transactions_a_hot_read_sees_the_blocks_own_writes(db, attempt):
+    [row] = _attempt_rows_in_a_view_standing_alone(db, attempt, moved=True)
+    assert row.unit_id == "moved"
+
+
+def test_a_question_page_sends_its_one_read_alone_without_a_transaction(
+        db, signed_in, cycle, trace_statements):
+    from elearn.current import content
+    from elearn.models import utcnow
+    from elearn.quiz import attempts as service
+
+    client, person = signed_in(Role.STAFF)
+    started = service.start_attempt(db.session, content(), person, cycle, "friends",
+                                    datetime.now(UTC).date(), utcnow())
+    db.session.commit()
+    attempt_id = started.id
+    statements_sent = trace_statements()
+    response = client.get(f"/attempts/{attempt_id}/questions/1")
+    assert response.status_code == 200
+    # The page's one read, committed by itself: no BEGIN, COMMIT or ROLLBACK around it.
+    assert [sql.split()[0] for sql in statements_sent] == ["SELECT"]
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_view_standing_alone_gives_its_own_connection_back_when_it_ends(db, attempt, fails):
+    from elearn.extensions import each_statement_alone
+    from elearn.hot_statements import reads_alone
+
+    held = []  # the view's reads, held past its end: only closing them gives the connection back
+    person_id = attempt.person_id
+
+    @each_statement_alone
+    def view():
+        held.append(reads_alone.get())
+        HotStatement(_READ).rows(db.session, {"person_id": person_id})
+        held.append(db.engine.pool.checkedout())
+        if fails:
+            raise LookupError("the view failed")
+
+    db.session.remove()
+    with pytest.raises(LookupError) if fails else contextlib.nullcontext():
+        view()
+    assert held[1] == 1 and db.engine.pool.checkedout() == 0
