@@ -13,16 +13,35 @@ from flask import Flask, request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
-from elearn.hot_statements import ReadsAlone, commit_each_statement, reads_alone
+from elearn.hot_statements import (
+    StandAloneConnection,
+    commit_each_statement,
+    stand_alone_connection,
+)
 from elearn.models.base import Base
 from elearn.sqlite_writers import QueuedWriterConnection
 from elearn.writes import has_changes, watch_writes
 
-db = SQLAlchemy(model_class=Base)
+
+class _Session(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session, on the view's own connection while the view's statements
+    stand alone: its hot reads ran there before the session began, and a second connection
+    from the pool cost PostgreSQL more than the reads saved (each statement prepared anew
+    on two connections, and two server processes taking turns)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        alone = stand_alone_connection.get()
+        if bind is None and alone is not None:
+            return alone.connection()
+        return super().get_bind(mapper, clause, bind=bind, **kwargs)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": _Session})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -117,14 +136,14 @@ def _statements_alone(view: Callable, methods: tuple[str, ...] | None) -> Callab
         # Only for this view: whatever runs next in this thread (the next request, a
         # command) begins its transactions as usual.
         token = statements_stand_alone.set(True)
-        reads = ReadsAlone(db.engine)
-        reads_token = reads_alone.set(reads)
+        connection = StandAloneConnection(db.engine)
+        connection_token = stand_alone_connection.set(connection)
         try:
             return view(*args, **kwargs)
         finally:
-            reads_alone.reset(reads_token)
+            stand_alone_connection.reset(connection_token)
             statements_stand_alone.reset(token)
-            reads.close()
+            connection.close()
 
     return wrapped
 
@@ -138,11 +157,12 @@ def in_transactions() -> Iterator[None]:
         # statement begins a transaction (the choice is made when one begins).
         db.session.commit()
     token = statements_stand_alone.set(False)
-    reads_token = reads_alone.set(None)  # the hot reads too, in the block's transaction
+    # The block's statements on a connection of the session's, the hot reads too.
+    connection_token = stand_alone_connection.set(None)
     try:
         yield
     finally:
-        reads_alone.reset(reads_token)
+        stand_alone_connection.reset(connection_token)
         statements_stand_alone.reset(token)
 
 

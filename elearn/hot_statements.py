@@ -10,10 +10,11 @@ and a driver error is raised as SQLAlchemy's (a lost server connection invalidat
 pool as any other statement's would). Unlike other statements, these are not seen by
 SQLAlchemy's event hooks and logging.
 
-In a view whose statements each stand alone (`reads_only`, `each_statement_alone`), a hot
-statement that reads runs instead on a connection of the view's own (`ReadsAlone`), each
-read committed by itself: the session's transaction, which such a read does not need, cost
-more than the read (a Session, its transaction and BEGIN: about 40 µs a page).
+In a view whose statements each stand alone (`reads_only`, `each_statement_alone`), the
+view has a connection of its own (`StandAloneConnection`), which its session uses too
+(extensions). A hot read there runs on it without the session: the session's transaction,
+which such a read does not need, cost more than the read (a Session, its transaction,
+BEGIN and ROLLBACK: about 40 µs of a question page).
 """
 
 from __future__ import annotations
@@ -52,9 +53,11 @@ def commit_each_statement(pooled: PoolProxiedConnection, alone: bool) -> None:
         pooled.info["stands_alone"] = alone
 
 
-class ReadsAlone:
-    """A view's own connection for the hot statements that read, each committed by itself:
-    taken from the pool at the first such read, given back by `close` when the view ends."""
+class StandAloneConnection:
+    """The connection of a view whose statements stand alone, shared by its hot reads and
+    its session: taken from the pool when first asked for, given back by `close` when the
+    view ends. On PostgreSQL it commits each statement by itself until a transaction
+    begins on it; on SQLite a statement outside BEGIN is its own transaction already."""
 
     def __init__(self, engine: Engine) -> None:
         self.dialect = engine.dialect
@@ -66,8 +69,6 @@ class ReadsAlone:
             connection = self._engine.connect()
             if self.dialect.name == "postgresql":
                 commit_each_statement(connection.connection, True)
-            # SQLite's connections already commit each statement outside a BEGIN (see
-            # extensions: SQLAlchemy, not the driver, begins transactions).
             self._connection = connection
         return self._connection
 
@@ -77,9 +78,9 @@ class ReadsAlone:
             self._connection = None
 
 
-# The reads of the view running now, if its statements stand alone (set by extensions).
-reads_alone: contextvars.ContextVar[ReadsAlone | None] = contextvars.ContextVar(
-    "reads_alone", default=None)
+# The connection of the view running now, if its statements stand alone (set by extensions).
+stand_alone_connection: contextvars.ContextVar[StandAloneConnection | None] = (
+    contextvars.ContextVar("stand_alone_connection", default=None))
 
 
 class HotStatement:
@@ -128,8 +129,9 @@ class HotStatement:
         return cursor.rowcount
 
     def _connection_for(self, session: Session) -> Connection:
-        """The view's own connection for a read that stands alone; else the session's."""
-        alone = reads_alone.get()
+        """For a read in a view whose statements stand alone, the view's connection, without
+        its session; else the session's connection."""
+        alone = stand_alone_connection.get()
         if alone is not None and not self._compiled_for(alone.dialect).writes:
             return alone.connection()
         return session.connection()

@@ -225,14 +225,14 @@ def test_a_question_page_sends_its_one_read_alone_without_a_transaction(
 @pytest.mark.parametrize("fails", [False, True])
 def test_a_view_standing_alone_gives_its_own_connection_back_when_it_ends(db, attempt, fails):
     from elearn.extensions import each_statement_alone
-    from elearn.hot_statements import reads_alone
+    from elearn.hot_statements import stand_alone_connection
 
     held = []  # the view's reads, held past its end: only closing them gives the connection back
     person_id = attempt.person_id
 
     @each_statement_alone
     def view():
-        held.append(reads_alone.get())
+        held.append(stand_alone_connection.get())
         HotStatement(_READ).rows(db.session, {"person_id": person_id})
         held.append(db.engine.pool.checkedout())
         if fails:
