@@ -242,3 +242,19 @@ def test_a_view_standing_alone_gives_its_own_connection_back_when_it_ends(db, at
     with pytest.raises(LookupError) if fails else contextlib.nullcontext():
         view()
     assert held[1] == 1 and db.engine.pool.checkedout() == 0
+
+
+def test_in_a_view_standing_alone_the_session_uses_the_connection_of_the_hot_reads(
+        db, attempt):
+    from elearn.extensions import each_statement_alone
+
+    person_id = attempt.person_id
+
+    @each_statement_alone
+    def view():
+        HotStatement(_READ).rows(db.session, {"person_id": person_id})
+        db.session.execute(select(_ATTEMPT.c.id))  # the session begins after the read
+        return db.engine.pool.checkedout()
+
+    db.session.remove()
+    assert view() == 1
