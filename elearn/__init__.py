@@ -13,6 +13,7 @@ from elearn.auth import sessions
 from elearn.config import load_config
 from elearn.content import load_content
 from elearn.extensions import (
+    close_view_connections,
     csrf,
     db,
     end_reads_with_commit,
@@ -60,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"])
 
+    close_view_connections(app)  # before db.init_app: runs after the session's teardown
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)

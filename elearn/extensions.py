@@ -9,7 +9,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -36,9 +36,21 @@ class _Session(FlaskSQLAlchemySession):
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         alone = stand_alone_connection.get()
-        if bind is None and alone is not None:
+        if bind is not None or alone is None:
+            return super().get_bind(mapper, clause, bind=bind, **kwargs)
+        if self._one_database():
             return alone.connection()
-        return super().get_bind(mapper, clause, bind=bind, **kwargs)
+        # With several (SQLALCHEMY_BINDS), only what lives in the view's database goes
+        # to the view's connection.
+        engine = super().get_bind(mapper, clause, **kwargs)
+        return alone.connection() if engine is alone.engine else engine
+
+    def _one_database(self) -> bool:
+        try:
+            return self.__one_database
+        except AttributeError:
+            self.__one_database = len(self._db.engines) == 1
+            return self.__one_database
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": _Session})
@@ -76,11 +88,10 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 
 # Views that only ever read (the check page), or whose one write is a single statement (the
 # question page), can run each statement on its own: on PostgreSQL that saves the BEGIN and
-# ROLLBACK (or COMMIT) round trips, half of a question page's. Set for the length of such a
-# view, before its first statement, by `reads_only` or `each_statement_alone`.
-statements_stand_alone: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "statements_stand_alone", default=False
-)
+# ROLLBACK (or COMMIT) round trips, half of a question page's. Such a view, marked by
+# `reads_only` or `each_statement_alone`, has a connection of its own for its length
+# (hot_statements.stand_alone_connection): that it has one is what makes its statements
+# stand alone.
 
 
 # Whether the latest transaction begun in this context ran its statements alone: the end of
@@ -96,7 +107,7 @@ def _on_begin(conn) -> None:
         # Decided at every transaction's start, so that a pooled connection never carries
         # one request's autocommit into the next; a connection SQLAlchemy itself set to
         # AUTOCOMMIT (an engine's isolation level) is left as it is.
-        stand_alone = statements_stand_alone.get()
+        stand_alone = stand_alone_connection.get() is not None
         commit_each_statement(conn.connection, stand_alone)
         _last_begun_alone.set(stand_alone)
         return
@@ -133,37 +144,56 @@ def _statements_alone(view: Callable, methods: tuple[str, ...] | None) -> Callab
     def wrapped(*args, **kwargs):
         if methods is not None and request.method not in methods:
             return view(*args, **kwargs)
+        connection = StandAloneConnection(_engine)
+        _close_when_the_session_has(connection)
         # Only for this view: whatever runs next in this thread (the next request, a
         # command) begins its transactions as usual.
-        token = statements_stand_alone.set(True)
-        connection = StandAloneConnection(db.engine)
-        connection_token = stand_alone_connection.set(connection)
+        token = stand_alone_connection.set(connection)
         try:
             return view(*args, **kwargs)
         finally:
-            stand_alone_connection.reset(connection_token)
-            statements_stand_alone.reset(token)
-            connection.close()
+            stand_alone_connection.reset(token)
 
     return wrapped
+
+
+def _engine() -> Engine:
+    return db.engine
+
+
+def _close_when_the_session_has(connection: StandAloneConnection) -> None:
+    # The session may hold a transaction on the view's connection until the app context
+    # ends: close_view_connections closes the connection after the session.
+    g.setdefault("_elearn_view_connections", []).append(connection)
+
+
+def close_view_connections(app: Flask) -> None:
+    """Give each stand-alone view's connection back to the pool when the app context ends,
+    after Flask-SQLAlchemy has closed the session that may hold a transaction on it. Call
+    before `db.init_app`: Flask runs these teardowns last registered, first run."""
+    if "sqlalchemy" in app.extensions:
+        raise RuntimeError("close_view_connections must be registered before db.init_app")
+
+    @app.teardown_appcontext
+    def _close_view_connections(_error: BaseException | None) -> None:
+        for connection in g.pop("_elearn_view_connections", ()):
+            connection.close()
 
 
 @contextlib.contextmanager
 def in_transactions() -> Iterator[None]:
     """Inside a `reads_only` view, for the rare write it must make after all (a certificate
-    left unissued): statements in this block run in transactions again."""
-    if statements_stand_alone.get() and db.session().in_transaction():
+    left unissued): statements in this block run in transactions again, hot reads too, on
+    a connection of the session's own."""
+    if stand_alone_connection.get() is not None and db.session().in_transaction():
         # Its statements so far ran on their own: end that, so that the block's first
         # statement begins a transaction (the choice is made when one begins).
         db.session.commit()
-    token = statements_stand_alone.set(False)
-    # The block's statements on a connection of the session's, the hot reads too.
-    connection_token = stand_alone_connection.set(None)
+    token = stand_alone_connection.set(None)
     try:
         yield
     finally:
-        stand_alone_connection.reset(connection_token)
-        statements_stand_alone.reset(token)
+        stand_alone_connection.reset(token)
 
 
 def end_reads_with_commit(app: Flask) -> None:
@@ -193,6 +223,6 @@ def end_reads_with_commit(app: Flask) -> None:
             logging.getLogger(__name__).exception("ending a read-only transaction failed")
 
 
-__all__ = ["db", "migrate", "login_manager", "csrf", "read_only_transaction",
-           "statements_stand_alone", "reads_only", "each_statement_alone", "in_transactions",
+__all__ = ["db", "migrate", "login_manager", "csrf", "read_only_transaction", "reads_only",
+           "each_statement_alone", "in_transactions", "close_view_connections",
            "end_reads_with_commit"]

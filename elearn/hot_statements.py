@@ -5,16 +5,17 @@ SQLAlchemy Core spends about 40 µs of Python around each statement (an executio
 parameter and result objects) on queries SQLite answers in 5, and the signed-in person is
 read on every request: on the question page that was a fifth of the time. A statement
 here is still written with SQLAlchemy and compiled by it, once per database, with its own
-type conversions; it runs on the session's connection, inside the request's transaction,
-and a driver error is raised as SQLAlchemy's (a lost server connection invalidates the
-pool as any other statement's would). Unlike other statements, these are not seen by
-SQLAlchemy's event hooks and logging.
+type conversions, and a driver error is raised as SQLAlchemy's (a lost server connection
+invalidates the pool as any other statement's would). Unlike other statements, these are
+not seen by SQLAlchemy's event hooks and logging.
 
-In a view whose statements each stand alone (`reads_only`, `each_statement_alone`), the
-view has a connection of its own (`StandAloneConnection`), which its session uses too
-(extensions). A hot read there runs on it without the session: the session's transaction,
-which such a read does not need, cost more than the read (a Session, its transaction,
-BEGIN and ROLLBACK: about 40 µs of a question page).
+Where a statement runs depends on the view. Usually on the session's connection, inside
+the request's transaction. In a view whose statements each stand alone (`reads_only`,
+`each_statement_alone`), the view has a connection of its own (`StandAloneConnection`),
+which its session uses too (extensions): a hot read there runs on it without the session,
+whose transaction such a read does not need and which cost more than the read (a Session,
+its transaction, BEGIN and ROLLBACK: about 40 µs of a question page). A write always goes
+through the session, so that the session knows it has something to commit.
 """
 
 from __future__ import annotations
@@ -55,18 +56,29 @@ def commit_each_statement(pooled: PoolProxiedConnection, alone: bool) -> None:
 
 class StandAloneConnection:
     """The connection of a view whose statements stand alone, shared by its hot reads and
-    its session: taken from the pool when first asked for, given back by `close` when the
-    view ends. On PostgreSQL it commits each statement by itself until a transaction
-    begins on it; on SQLite a statement outside BEGIN is its own transaction already."""
+    its session: taken from the pool when first asked for, given back by `close` (after the
+    request's session has closed). On PostgreSQL it commits each statement by itself until a
+    transaction begins on it; on SQLite a statement outside BEGIN is its own transaction
+    already. A view that never reads costs nothing: the engine too is found on first use."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.dialect = engine.dialect
-        self._engine = engine
+    def __init__(self, engine_of: Callable[[], Engine]) -> None:
+        self._engine_of = engine_of
+        self._engine: Engine | None = None
         self._connection: Connection | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._engine_of()
+        return self._engine
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.engine.dialect
 
     def connection(self) -> Connection:
         if self._connection is None:
-            connection = self._engine.connect()
+            connection = self.engine.connect()
             if self.dialect.name == "postgresql":
                 commit_each_statement(connection.connection, True)
             self._connection = connection
@@ -78,7 +90,8 @@ class StandAloneConnection:
             self._connection = None
 
 
-# The connection of the view running now, if its statements stand alone (set by extensions).
+# The connection of the view running now if its statements stand alone, else None: whether
+# they do is this, and nothing else (set by extensions for the length of such a view).
 stand_alone_connection: contextvars.ContextVar[StandAloneConnection | None] = (
     contextvars.ContextVar("stand_alone_connection", default=None))
 

@@ -19,8 +19,8 @@ _OVER_HTTPS = (("Strict-Transport-Security", "max-age=31536000; includeSubDomain
 
 
 def init_app(app: Flask) -> None:
-    wanted = _EVERY_RESPONSE + (_OVER_HTTPS if app.config["BASE_URL"].startswith("https://")
-                                else ())
+    wanted = [(name.lower(), name, value) for name, value in _EVERY_RESPONSE + (
+        _OVER_HTTPS if app.config["BASE_URL"].startswith("https://") else ())]
 
     @app.after_request
     def _security_headers(response):
@@ -28,8 +28,8 @@ def init_app(app: Flask) -> None:
         # (and wins). Asking Headers for each missing name raised and caught an exception
         # per name, four on every page.
         present = {name.lower(): value for name, value in response.headers}
-        response.headers.extend([(name, value) for name, value in wanted
-                                 if name.lower() not in present])
+        response.headers.extend([(name, value) for lowered, name, value in wanted
+                                 if lowered not in present])
         keep_personal_pages_out_of_caches(response, present.get("cache-control", ""))
         return response
 

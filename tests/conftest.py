@@ -130,7 +130,9 @@ def app(tmp_path, content_dir, extra_environ):
     read_only_transaction.set(True)
     with app.app_context():
         yield app
-        _db.session.remove()
+    # Ending the context closed its session, then the connections of views the test called
+    # directly (they are kept for the session until then); now no connection is out.
+    with app.app_context():
         _db.engine.dispose()
     drop_database(app.config["SQLALCHEMY_DATABASE_URI"])
 

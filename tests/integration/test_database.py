@@ -44,15 +44,16 @@ def test_sqlite_writers_queue_for_the_database_file(db):
 def _pooled_connection_after(db, stand_alone: bool):
     from sqlalchemy import select
 
-    from elearn.extensions import statements_stand_alone
+    from elearn.hot_statements import StandAloneConnection, stand_alone_connection
 
-    token = statements_stand_alone.set(stand_alone)
+    token = stand_alone_connection.set(
+        StandAloneConnection(lambda: db.engine) if stand_alone else None)
     try:
         with db.engine.connect() as conn:
             conn.execute(select(1))
             return conn.connection.dbapi_connection, conn.connection.driver_connection.autocommit
     finally:
-        statements_stand_alone.reset(token)
+        stand_alone_connection.reset(token)
 
 
 def test_postgresql_runs_a_read_only_views_statements_alone_and_the_next_in_a_transaction(db):
@@ -84,19 +85,19 @@ def test_a_read_only_view_runs_alone_and_leaves_its_thread_as_it_found_it(app, m
     from flask.testing import FlaskClient
 
     from elearn.certification import views
-    from elearn.extensions import statements_stand_alone
+    from elearn.hot_statements import stand_alone_connection
 
     seen = []
 
     def abort_and_note(status):
-        seen.append(statements_stand_alone.get())
+        seen.append(stand_alone_connection.get() is not None)
         abort(status)
 
     monkeypatch.setattr(views, "abort", abort_and_note)
     # The download (marked reads_only) refuses a visitor who is not signed in.
     assert FlaskClient(app).get("/certificates/NOPE.pdf").status_code == 404
     assert seen == [True]
-    assert statements_stand_alone.get() is False  # this thread's context, after the request
+    assert stand_alone_connection.get() is None  # this thread's context, after the request
 
 
 def test_writes_in_a_read_only_view_run_in_a_transaction_once_asked_for(app, db):
@@ -106,9 +107,11 @@ def test_writes_in_a_read_only_view_run_in_a_transaction_once_asked_for(app, db)
         return
     from sqlalchemy import select
 
-    from elearn.extensions import in_transactions, statements_stand_alone
+    from elearn.extensions import in_transactions
+    from elearn.hot_statements import StandAloneConnection, stand_alone_connection
 
-    token = statements_stand_alone.set(True)
+    view_connection = StandAloneConnection(lambda: db.engine)
+    token = stand_alone_connection.set(view_connection)
     try:
         db.session.execute(select(1))  # the signed-in person, read alone
         assert db.session.connection().connection.driver_connection.autocommit is True
@@ -120,7 +123,8 @@ def test_writes_in_a_read_only_view_run_in_a_transaction_once_asked_for(app, db)
         assert db.session.connection().connection.driver_connection.autocommit is True
     finally:
         db.session.rollback()
-        statements_stand_alone.reset(token)
+        stand_alone_connection.reset(token)
+        view_connection.close()
 
 
 def test_a_page_that_only_read_ends_its_transaction_with_a_commit_on_postgresql(db, signed_in):

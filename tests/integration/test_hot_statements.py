@@ -223,7 +223,8 @@ def test_a_question_page_sends_its_one_read_alone_without_a_transaction(
 
 
 @pytest.mark.parametrize("fails", [False, True])
-def test_a_view_standing_alone_gives_its_own_connection_back_when_it_ends(db, attempt, fails):
+def test_a_view_standing_alone_gives_its_own_connection_back_when_its_app_context_ends(
+        app, db, attempt, fails):
     from elearn.extensions import each_statement_alone
     from elearn.hot_statements import stand_alone_connection
 
@@ -239,9 +240,45 @@ def test_a_view_standing_alone_gives_its_own_connection_back_when_it_ends(db, at
             raise LookupError("the view failed")
 
     db.session.remove()
-    with pytest.raises(LookupError) if fails else contextlib.nullcontext():
-        view()
+    with app.app_context():  # a request's own, ended as a request's is
+        with pytest.raises(LookupError) if fails else contextlib.nullcontext():
+            view()
     assert held[1] == 1 and db.engine.pool.checkedout() == 0
+
+
+def test_a_view_standing_alone_keeps_its_connection_until_the_session_has_closed(
+        app, db, attempt):
+    # The session's transaction on the view's connection ends before the connection goes
+    # back to the pool, not by the pool's reset under a session that still holds it.
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from elearn.extensions import each_statement_alone
+
+    ended = []
+
+    def session_ended(_session, transaction):
+        if transaction.parent is None:
+            ended.append("session")
+
+    def checked_in(_dbapi_connection, _record):
+        ended.append("connection")
+
+    @each_statement_alone
+    def view():
+        db.session.execute(select(_ATTEMPT.c.id))  # the session's transaction, on it
+        return "done"
+
+    db.session.remove()
+    event.listen(Session, "after_transaction_end", session_ended)
+    event.listen(db.engine.pool, "checkin", checked_in)
+    try:
+        with app.app_context():
+            assert view() == "done" and ended == []
+    finally:
+        event.remove(Session, "after_transaction_end", session_ended)
+        event.remove(db.engine.pool, "checkin", checked_in)
+    assert ended == ["session", "connection"]
 
 
 def test_in_a_view_standing_alone_the_session_uses_the_connection_of_the_hot_reads(
@@ -258,3 +295,31 @@ def test_in_a_view_standing_alone_the_session_uses_the_connection_of_the_hot_rea
 
     db.session.remove()
     assert view() == 1
+
+
+def test_with_a_second_database_the_view_connection_serves_only_its_own(tmp_path):
+    from conftest import close_app, make_app
+    from sqlalchemy import MetaData, Table
+    from sqlalchemy.engine import Connection
+
+    from elearn.extensions import db as _db
+    from elearn.extensions import each_statement_alone
+
+    other = f"sqlite:///{tmp_path / 'other.sqlite'}"
+    app = make_app(tmp_path, SQLALCHEMY_BINDS={"other": other})
+    elsewhere = Table("elsewhere", MetaData(info={"bind_key": "other"}))
+
+    @each_statement_alone
+    def view():
+        session = _db.session()
+        return session.get_bind(clause=elsewhere), session.get_bind(clause=_ATTEMPT)
+
+    try:
+        with app.app_context():
+            other_bind, own_bind = view()
+            assert other_bind is _db.engines["other"]
+            assert isinstance(own_bind, Connection) and own_bind.engine is _db.engine
+    finally:
+        with app.app_context():
+            _db.engines["other"].dispose()
+        close_app(app)
