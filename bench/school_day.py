@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from load_kinds import SIGN_IN  # noqa: E402
 from run import _free_port, _scratch_database, _wait, _workers_cpu  # noqa: E402
 
 
@@ -84,14 +85,15 @@ def prepare(database_url: str, users: int) -> None:
         db.session.commit()
 
 
-def workers_for(database_url: str) -> int:
+def workers_for() -> int:
     """gunicorn's sync workers, as the README recommends (ELEARN_LOAD_WORKERS overrides):
-    4 per core on PostgreSQL, whose workers sit idle through every round trip to the
-    server; 2 per core on SQLite, where they never wait on a network and more of them
-    only queue for its one writer (docs/benchmarks.md, session 10: 4 and 8 on 2 cores)."""
+    2 per core on either database. On PostgreSQL 4 per core once served this peak better,
+    when each page made more round trips to the server; since its pages make a few, more
+    workers only take turns on the cores with the server's processes (docs/benchmarks.md,
+    sessions 10 and 15). On SQLite more of them only queue for its one writer."""
     if os.environ.get("ELEARN_LOAD_WORKERS"):
         return int(os.environ["ELEARN_LOAD_WORKERS"])
-    return (4 if "postgresql" in database_url else 2) * _cores()
+    return 2 * _cores()
 
 
 def _cores() -> int:
@@ -117,7 +119,7 @@ def main() -> None:
 def run(database_url: str, users: int, work: Path) -> None:
     """Prepare the trust, serve it, drive it with locust and print what happened."""
     prepare(database_url, users)
-    workers = workers_for(database_url)
+    workers = workers_for()
     port = _free_port()
     env = {**os.environ, "ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "x" * 40,
            "ELEARN_DATABASE_URL": database_url, "ELEARN_LOAD_TIMES": str(work / "times.tsv"),
@@ -169,7 +171,7 @@ def _print_p95_but_sign_in(times: Path) -> None:
     if not times.exists():
         return
     rows = (line.split("\t") for line in times.read_text().splitlines())
-    ms = sorted(float(ms) for name, ms in rows if name != "sign in")
+    ms = sorted(float(ms) for name, ms in rows if name != SIGN_IN)
     if ms:
         print(f"{'all but sign in':22} {len(ms):8} {'':>9} {_percentile(ms, 50):8.0f} "
               f"{_percentile(ms, 95):8.0f} {ms[-1]:8.0f}")

@@ -206,6 +206,24 @@ def cycle(db):
 
 
 @pytest.fixture
+def start_attempt(db):
+    """Starts a person's attempt at a unit of the fixture content ("friends" unless named)
+    and commits it, as the start page does; returns the attempt."""
+    from elearn.current import content
+    from elearn.models import utcnow
+    from elearn.quiz import attempts as service
+
+    def start(person: Person, cycle: ReviewCycle, unit_id: str = "friends",
+              started=None):
+        attempt = service.start_attempt(db.session, content(), person, cycle, unit_id,
+                                        date.today(), started or utcnow())
+        db.session.commit()
+        return attempt
+
+    return start
+
+
+@pytest.fixture
 def newer_cycle(db, cycle):
     """Makes a second review cycle, of the policy's next version, the one in force today."""
 

@@ -205,15 +205,9 @@ def test_in_a_block_of_transactions_a_hot_read_sees_the_blocks_own_writes(db, at
 
 
 def test_a_question_page_sends_its_one_read_alone_without_a_transaction(
-        db, signed_in, cycle, trace_statements):
-    from elearn.current import content
-    from elearn.models import utcnow
-    from elearn.quiz import attempts as service
-
+        db, signed_in, cycle, trace_statements, start_attempt):
     client, person = signed_in(Role.STAFF)
-    started = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    datetime.now(UTC).date(), utcnow())
-    db.session.commit()
+    started = start_attempt(person, cycle)
     attempt_id = started.id
     statements_sent = trace_statements()
     response = client.get(f"/attempts/{attempt_id}/questions/1")

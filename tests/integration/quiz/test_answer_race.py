@@ -20,11 +20,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_an_answer_losing_the_race_for_the_first_insert_updates_the_winners(
-        app, db, make_person, cycle):
+        app, db, make_person, cycle, start_attempt):
     person = make_person(Role.STAFF)
-    started = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), utcnow())
-    db.session.commit()
+    started = start_attempt(person, cycle)
     attempt_id, question_id = started.id, started.question_ids[0]
     question = content().units["friends"].question(question_id)
     first, second = sorted(question.option_ids)[:1], sorted(question.option_ids)[1:2]

@@ -30,21 +30,19 @@ def transactions(db):
     event.remove(db.engine, "begin", note)
 
 
-def _started(db, person, cycle):
+def _started(start_attempt, person, cycle):
     """A new attempt at "friends": its id, its first question, and that question's right
     answer as a form posts it."""
-    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), utcnow())
-    db.session.commit()
+    attempt = start_attempt(person, cycle)
     question = content().units["friends"].question(attempt.question_ids[0])
     fields = question.spec.form_fields(question.correct_ids, attempt.option_order[question.id])
     return attempt.id, question, fields
 
 
 def test_the_question_page_saves_an_answer_without_a_transaction(
-        db, signed_in, cycle, transactions):
+        db, signed_in, cycle, transactions, start_attempt):
     client, person = signed_in(Role.STAFF)
-    attempt_id, _question, fields = _started(db, person, cycle)
+    attempt_id, _question, fields = _started(start_attempt, person, cycle)
     db.session.remove()
     page = client.get(f"/attempts/{attempt_id}/questions/1")
     transactions.clear()
@@ -89,8 +87,8 @@ def _saves_flushing(db, attempt_id, question, statement, times: int) -> int:
 
 
 def test_an_answer_saved_on_its_own_commits_without_waiting_for_the_disk(
-        db, make_person, cycle, transactions):
-    attempt_id, question, _fields = _started(db, make_person(Role.STAFF), cycle)
+        db, make_person, cycle, transactions, start_attempt):
+    attempt_id, question, _fields = _started(start_attempt, make_person(Role.STAFF), cycle)
     # The same save committed the usual way flushes the WAL at every commit: the control.
     waiting = _saves_flushing(db, attempt_id, question, saving._SAVE_UNLESS_SUBMITTED, 40)
     alone = _saves_flushing(db, attempt_id, question, saving._SAVE_ALONE_UNLESS_SUBMITTED, 40)
@@ -99,9 +97,9 @@ def test_an_answer_saved_on_its_own_commits_without_waiting_for_the_disk(
 
 
 def test_a_question_page_save_is_the_one_that_commits_without_waiting(
-        db, signed_in, cycle, transactions, monkeypatch):
+        db, signed_in, cycle, transactions, monkeypatch, start_attempt):
     client, person = signed_in(Role.STAFF)
-    attempt_id, question, fields = _started(db, person, cycle)
+    attempt_id, question, fields = _started(start_attempt, person, cycle)
     ran = []
     for name in ("_SAVE_UNLESS_SUBMITTED", "_SAVE_ALONE_UNLESS_SUBMITTED"):
         statement = getattr(saving, name)

@@ -9,13 +9,6 @@ from elearn.models import Answer, Attempt, Role, utcnow
 from elearn.quiz import attempts as service
 
 
-def _started(db, person, cycle, started):
-    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), started)
-    db.session.commit()
-    return attempt.id
-
-
 def _all_answered(db, person, cycle, attempt_id, now):
     unit = content().units["friends"]
     for question_id in db.session.get(Attempt, attempt_id).question_ids:
@@ -24,9 +17,10 @@ def _all_answered(db, person, cycle, attempt_id, now):
     db.session.commit()
 
 
-def test_a_submit_records_on_the_attempts_row_when_it_was_submitted(db, make_person, cycle):
+def test_a_submit_records_on_the_attempts_row_when_it_was_submitted(
+        db, make_person, cycle, start_attempt):
     person, now = make_person(Role.STAFF), utcnow()
-    attempt_id = _started(db, person, cycle, now)
+    attempt_id = start_attempt(person, cycle, started=now).id
     _all_answered(db, person, cycle, attempt_id, now)
     result = service.submit_attempt(db.session, content(), person, cycle, attempt_id,
                                     date.today(), now + timedelta(minutes=3))
@@ -36,10 +30,10 @@ def test_a_submit_records_on_the_attempts_row_when_it_was_submitted(db, make_per
 
 
 def test_a_save_read_before_a_submit_and_made_after_it_is_refused_and_kept_nowhere(
-        db, make_person, cycle):
+        db, make_person, cycle, start_attempt):
     # The question page read the attempt open; another tab submitted before the save ran.
     person, now = make_person(Role.STAFF), utcnow()
-    attempt_id = _started(db, person, cycle, now)
+    attempt_id = start_attempt(person, cycle, started=now).id
     _all_answered(db, person, cycle, attempt_id, now)
     shown = service.attempt_on_screen(db.session, attempt_id)
     service.submit_attempt(db.session, content(), person, cycle, attempt_id, date.today(),

@@ -12,18 +12,11 @@ from elearn.models import Attempt, Person, Role, utcnow
 from elearn.quiz import attempts as service
 
 
-def _started(db, person, cycle) -> int:
-    attempt = service.start_attempt(db.session, content(), person, cycle, "friends",
-                                    date.today(), utcnow())
-    db.session.commit()
-    return attempt.id
-
-
 @pytest.mark.parametrize("page", ["questions/1", "check"])
 def test_the_page_reads_the_person_and_the_attempt_in_one_statement(
-        db, signed_in, cycle, trace_statements, page):
+        db, signed_in, cycle, trace_statements, page, start_attempt):
     client, person = signed_in(Role.STAFF)
-    attempt_id = _started(db, person, cycle)
+    attempt_id = start_attempt(person, cycle).id
     statements_sent = trace_statements()
     response = client.get(f"/attempts/{attempt_id}/{page}")
     assert response.status_code == 200
@@ -35,9 +28,9 @@ def test_the_page_reads_the_person_and_the_attempt_in_one_statement(
 
 
 def test_a_person_made_inactive_is_sent_to_sign_in_from_the_question_page(
-        db, signed_in, cycle):
+        db, signed_in, cycle, start_attempt):
     client, person = signed_in(Role.STAFF)
-    attempt_id = _started(db, person, cycle)
+    attempt_id = start_attempt(person, cycle).id
     db.session.get(Person, person.id).active = False
     db.session.commit()
     response = client.get(f"/attempts/{attempt_id}/questions/1")
@@ -45,24 +38,24 @@ def test_a_person_made_inactive_is_sent_to_sign_in_from_the_question_page(
 
 
 def test_a_signed_out_browser_is_sent_to_sign_in_from_the_question_page(
-        db, app, make_person, cycle):
-    attempt_id = _started(db, make_person(Role.STAFF), cycle)
+        db, app, make_person, cycle, start_attempt):
+    attempt_id = start_attempt(make_person(Role.STAFF), cycle).id
     response = app.test_client().get(f"/attempts/{attempt_id}/questions/1")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
 def test_another_persons_attempt_is_not_found_on_the_question_or_check_page(
-        db, signed_in, make_person, cycle):
-    attempt_id = _started(db, make_person(Role.STAFF), cycle)
+        db, signed_in, make_person, cycle, start_attempt):
+    attempt_id = start_attempt(make_person(Role.STAFF), cycle).id
     client, _ = signed_in(Role.STAFF)
     assert client.get(f"/attempts/{attempt_id}/questions/1").status_code == 404
     assert client.get(f"/attempts/{attempt_id}/check").status_code == 404
 
 
 def test_a_browser_with_only_its_remember_me_cookie_opens_the_question_page(
-        db, app, client, make_person, cycle):
+        db, app, client, make_person, cycle, start_attempt):
     person = make_person(Role.STAFF)
-    attempt_id = _started(db, person, cycle)
+    attempt_id = start_attempt(person, cycle).id
     sign_in(client, person.email, remember="y")
     browser = app.test_client()  # the session cookie is gone; the remember-me cookie kept
     name = app.config["REMEMBER_COOKIE_NAME"]
@@ -73,9 +66,9 @@ def test_a_browser_with_only_its_remember_me_cookie_opens_the_question_page(
 
 
 def test_a_person_with_several_roles_sees_each_answer_once_on_the_check_page(
-        db, signed_in, cycle):
+        db, signed_in, cycle, start_attempt):
     client, person = signed_in(Role.STAFF, Role.LEADER)  # a row per role and answer is read
-    attempt_id = _started(db, person, cycle)
+    attempt_id = start_attempt(person, cycle).id
     unit = content().units["friends"]
     attempt = db.session.get(Attempt, attempt_id)
     for question_id in attempt.question_ids[:2]:
@@ -92,10 +85,10 @@ def test_a_person_with_several_roles_sees_each_answer_once_on_the_check_page(
 
 
 def test_a_remember_me_cookie_for_another_person_than_the_session_opens_their_own_attempt(
-        db, app, make_person, cycle):
+        db, app, make_person, cycle, start_attempt):
     # The session names someone no longer active; the remember-me cookie, the owner.
     owner, former = make_person(Role.STAFF), make_person(Role.STAFF)
-    attempt_id = _started(db, owner, cycle)
+    attempt_id = start_attempt(owner, cycle).id
     remembered, other = app.test_client(), app.test_client()
     sign_in(remembered, owner.email, remember="y")
     sign_in(other, former.email)
