@@ -85,15 +85,15 @@ def prepare(database_url: str, users: int) -> None:
         db.session.commit()
 
 
-def workers_for() -> int:
+def workers_for(database_url: str) -> int:
     """gunicorn's sync workers, as the README recommends (ELEARN_LOAD_WORKERS overrides):
-    2 per core on either database. On PostgreSQL 4 per core once served this peak better,
-    when each page made more round trips to the server; since its pages make a few, more
-    workers only take turns on the cores with the server's processes (docs/benchmarks.md,
-    sessions 10 and 15). On SQLite more of them only queue for its one writer."""
+    4 per core on PostgreSQL, whose workers sit idle through every round trip to the
+    server; 2 per core on SQLite, where they never wait on a network and more of them
+    only queue for its one writer (docs/benchmarks.md, session 10: 4 and 8 on 2 cores;
+    session 15: 4, 6 and 8 on PostgreSQL, within the spread between runs of one number)."""
     if os.environ.get("ELEARN_LOAD_WORKERS"):
         return int(os.environ["ELEARN_LOAD_WORKERS"])
-    return 2 * _cores()
+    return (4 if "postgresql" in database_url else 2) * _cores()
 
 
 def _cores() -> int:
@@ -119,7 +119,7 @@ def main() -> None:
 def run(database_url: str, users: int, work: Path) -> None:
     """Prepare the trust, serve it, drive it with locust and print what happened."""
     prepare(database_url, users)
-    workers = workers_for()
+    workers = workers_for(database_url)
     port = _free_port()
     env = {**os.environ, "ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "x" * 40,
            "ELEARN_DATABASE_URL": database_url, "ELEARN_LOAD_TIMES": str(work / "times.tsv"),
