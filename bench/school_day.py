@@ -90,7 +90,7 @@ def workers_for(database_url: str) -> int:
     4 per core on PostgreSQL, whose workers sit idle through every round trip to the
     server; 2 per core on SQLite, where they never wait on a network and more of them
     only queue for its one writer (docs/benchmarks.md, session 10: 4 and 8 on 2 cores;
-    session 15: 4, 6 and 8 on PostgreSQL, within the spread between runs of one number)."""
+    session 15: 4 and 6 on PostgreSQL, no better than 8 over several runs)."""
     if os.environ.get("ELEARN_LOAD_WORKERS"):
         return int(os.environ["ELEARN_LOAD_WORKERS"])
     return (4 if "postgresql" in database_url else 2) * _cores()

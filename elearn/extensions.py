@@ -38,19 +38,16 @@ class _Session(FlaskSQLAlchemySession):
         alone = stand_alone_connection.get()
         if bind is not None or alone is None:
             return super().get_bind(mapper, clause, bind=bind, **kwargs)
-        if self._one_database():
+        if self._one_database:
             return alone.connection()
         # With several (SQLALCHEMY_BINDS), only what lives in the view's database goes
         # to the view's connection.
         engine = super().get_bind(mapper, clause, **kwargs)
         return alone.connection() if engine is alone.engine else engine
 
+    @functools.cached_property
     def _one_database(self) -> bool:
-        try:
-            return self.__one_database
-        except AttributeError:
-            self.__one_database = len(self._db.engines) == 1
-            return self.__one_database
+        return len(self._db.engines) == 1
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": _Session})
