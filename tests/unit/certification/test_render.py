@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import InlineBox
 
-from elearn.certification.render import AssetRefused, CertificateContext, CertificateRenderer
+from elearn.certification.render import (
+    AssetRefused,
+    CertificateContext,
+    CertificateRenderer,
+    _ReadHTML,
+    read_html,
+)
 
 DESIGN = Path(__file__).parents[3] / "certificates"
 CONTEXT = CertificateContext(
@@ -167,3 +174,51 @@ def test_the_rule_under_the_name_is_as_wide_as_the_name(renderer, name):
         assert rule == pytest.approx(text + padding, abs=1)
     # The frame's text column is 251 mm: no line of the name (or its rule) goes past it.
     assert max(rule for rule, _, _ in lines) <= 251 * 96 / 25.4
+
+
+def _tree(element) -> list:
+    """An element as nested lists: tag, attributes, text, children, tail."""
+    return [element.tag, dict(element.attrib), element.text,
+            [_tree(child) for child in element], element.tail]
+
+
+def _certificate_html(renderer, context) -> str:
+    return renderer.template.render(**dataclasses.asdict(context), signature_image="s.svg",
+                                    qr_data_uri="data:image/png;base64,AAAA")
+
+
+@pytest.mark.parametrize("context", [CONTEXT, SAYS_WHAT_IT_PROVES, dataclasses.replace(
+    CONTEXT, holder_name="Siobhán O'Brien \"Shiv\" & Đặng Thị Hương, 王秀英, محمد")])
+def test_the_certificate_read_as_xml_is_the_tree_the_html5_parser_reads(renderer, context):
+    html = _certificate_html(renderer, context)
+    read = read_html(html, f"{DESIGN}/", renderer.fetch)
+    assert isinstance(read, _ReadHTML)
+    assert _tree(read.etree_element) == _tree(HTML(string=html).etree_element)
+
+
+def test_html_that_is_not_well_formed_xml_is_read_by_the_html5_parser(renderer):
+    # A character XML forbids in a name, or a designer's unclosed <img>, still renders.
+    html = _certificate_html(renderer, dataclasses.replace(CONTEXT, holder_name="Ava\x0bEvans"))
+    read = read_html(html, f"{DESIGN}/", renderer.fetch)
+    assert not isinstance(read, _ReadHTML)
+    assert _tree(read.etree_element) == _tree(HTML(string=html).etree_element)
+    unclosed = read_html('<html><body><img src="logo.svg"><p>Ava</p></body></html>',
+                         f"{DESIGN}/", renderer.fetch)
+    assert [e.tag for e in unclosed.etree_element.iter()] == ["html", "head", "body", "img",
+                                                               "p"]
+
+
+def test_a_certificate_read_as_xml_draws_the_same_page_as_one_read_as_html(renderer):
+    html = _certificate_html(renderer, SAYS_WHAT_IT_PROVES)
+    base = f"{DESIGN}/"
+
+    def drawn(document) -> list:
+        return [(type(box).__name__, round(box.position_x, 3), round(box.position_y, 3),
+                 round(box.width, 3), round(box.height, 3), getattr(box, "text", None))
+                for box in _boxes(document.pages[0]._page_box)]
+
+    def lay_out(read) -> object:
+        return read.render(stylesheets=[renderer.stylesheet], font_config=renderer.fonts)
+
+    assert drawn(lay_out(read_html(html, base, renderer.fetch))) == drawn(
+        lay_out(HTML(string=html, base_url=base, url_fetcher=renderer.fetch)))
