@@ -4,8 +4,8 @@
    PDF variant (same process, CPU time, taking turns).
 2. On one gunicorn (2 workers) serving a small trust, measured with wrk: the signed-in
    question page and an answer submission vs a hello-world endpoint (/healthz), and a
-   stored certificate's download vs the same bytes as a static file, and vs the same
-   bytes from a signed-in trivial route (bench/bench_app.py); a revalidation (304) too.
+   stored certificate's download vs the same bytes from a signed-in trivial route
+   (bench/bench_app.py), and vs the same bytes as a static file; a revalidation (304) too.
    Set ELEARN_BENCH_POSTGRES_URL to a PostgreSQL server database to measure it too.
 
 `--quick` runs every step briefly (a few renders, 1 s per wrk run, one round): the figures
@@ -605,10 +605,12 @@ def main() -> None:
              1 / figures["hello_cpu"], 1 / figures["answer_cpu"], "(info)")
         _row("  start a unit, requests per worker CPU second (vs /healthz)",
              1 / figures["hello_cpu"], 1 / figures["start_cpu"], "(info)")
-        _row(f"[{name}] certificate download, req/s (vs same bytes as static file)",
-             figures["static"], figures["download"], ">= ~1.0")
-        _row("  the same, vs the same bytes from a signed-in trivial route",
-             figures["signed_in_bytes"], figures["download"], "(info)")
+        # The guard (#17): against a signed-in route sending the same bytes, which pays for
+        # the session as the download does; a static file pays for no session at all.
+        _row(f"[{name}] certificate download, req/s (vs the same bytes from a signed-in "
+             "trivial route)", figures["signed_in_bytes"], figures["download"], ">= 0.85")
+        _row("  the same, vs the same bytes as a static file",
+             figures["static"], figures["download"], "(info)")
         _row("  revalidation 304, req/s (vs the static file's 304)", figures["static_304"],
              figures["download_304"], "(info)")
         _row(f"[{name}] server CPU s per learner journey, no hash (vs /healthz floor)",

@@ -43,6 +43,7 @@ class _Compiled:
     columns: Sequence[Any]  # the selected columns' types
     row: type  # a named tuple of the selected columns' names
     writes: bool  # an INSERT, UPDATE or DELETE
+    options: dict[str, Any]  # the driver's execute() options
     convert: list[Callable | None] | None = field(default=None)
 
 
@@ -100,12 +101,17 @@ class HotStatement:
     """A Core statement compiled once per database and run on the driver's connection."""
 
     def __init__(self, statement: ClauseElement | None = None, *,
-                 build: Callable[[str], ClauseElement] | None = None) -> None:
+                 build: Callable[[str], ClauseElement] | None = None,
+                 binary: bool = False) -> None:
         """One statement for every database, or `build(dialect_name)` for a statement whose
         SQL depends on the database (an INSERT ... ON CONFLICT), run the first time it
-        runs on each."""
+        runs on each. `binary`: on PostgreSQL, rows come in the driver's binary format,
+        where a bytea (a certificate's PDF) is its bytes rather than hex text twice as
+        long (measured for a 26 KB PDF: 55 µs of the worker's CPU and 120 µs of waiting
+        less)."""
         if (statement is None) == (build is None):
             raise TypeError("a hot statement takes a statement or a build function")
+        self._binary = binary
         self._build = build or (lambda _dialect: statement)
         self._compiled: dict[str, _Compiled] = {}
 
@@ -153,7 +159,8 @@ class HotStatement:
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
             compiled = self._compiled[dialect.name] = _compile(
-                self.statement_for(dialect.name), dialect)
+                self.statement_for(dialect.name), dialect,
+                binary=self._binary and dialect.driver == "psycopg")
         return compiled
 
     @staticmethod
@@ -175,7 +182,7 @@ class HotStatement:
                                                           driver_connection.cursor())
         cursor = kept[1]
         try:
-            cursor.execute(compiled.sql, values)
+            cursor.execute(compiled.sql, values, **compiled.options)
         except connection.dialect.loaded_dbapi.Error as error:
             lost = connection.dialect.is_disconnect(error, driver_connection, cursor)
             if lost:
@@ -186,7 +193,7 @@ class HotStatement:
         return cursor
 
 
-def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
+def _compile(statement: ClauseElement, dialect: Dialect, binary: bool) -> _Compiled:
     # As SQLAlchemy's own execution context does (engine/default.py, _init_compiled).
     compiled = statement.compile(dialect=dialect)
     if compiled.post_compile_params:
@@ -208,4 +215,5 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     row = namedtuple("Row", [column[0] for column in compiled._result_columns], rename=True)
     return _Compiled(compiled.string, compiled.positiontup if compiled.positional else None,
                      bind, columns, row,
-                     writes=bool(compiled.isinsert or compiled.isupdate or compiled.isdelete))
+                     writes=bool(compiled.isinsert or compiled.isupdate or compiled.isdelete),
+                     options={"binary": True} if binary else {})

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import FromClause, bindparam, case, func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from elearn.auth.access import may_see_person
+from elearn.auth.sessions import preload_signed_in_person, signed_in_session_token
+from elearn.auth.signed_in import signed_in_person_select
 from elearn.certification import codes
 from elearn.certification.download import send_pdf
 from elearn.certification.forms import VerifyFileForm
@@ -23,24 +26,72 @@ from elearn.rate_limit import per_address
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
 
-_person, _certificate = Person.__table__, Certificate.__table__
+_certificate = Certificate.__table__
+_holder = Person.__table__.alias("holder")
 
 
-def _holder_and(pdf):
-    """The certificate's holder (id and school: the scope check), track, hash and `pdf`."""
-    return (select(_person.c.id, _person.c.school_id, _certificate.c.track_id,
-                   _certificate.c.sha256, _certificate.c.revoked_at, pdf.label("pdf"))
-            .join(_person, _person.c.id == _certificate.c.person_id)
-            .where(_certificate.c.code == bindparam("code")))
+class _Holder(NamedTuple):
+    """Whose a certificate is, as may_see_person reads a person."""
+
+    id: int
+    school_id: int
 
 
-# Built once: building a statement costs more than SQLite takes to run it; statements on
-# the tables, sent straight to the driver, since SQLAlchemy's handling of even a Core
-# select cost more than the query. A download reads the PDF; a revalidation reads only its
-# length, so a 304 never reads the file.
-_TO_DOWNLOAD = HotStatement(_holder_and(_certificate.c.pdf))
-_TO_REVALIDATE = HotStatement(_holder_and(func.length(_certificate.c.pdf)))
+# The certificate's holder (id and school: the scope check), track, hash, revocation and
+# `pdf` (the file, or for a revalidation only its length: a 304 never reads the file).
+def _certificate_columns(pdf) -> tuple:
+    return (_holder.c.id.label("holder_id"), _holder.c.school_id.label("holder_school_id"),
+            _certificate.c.track_id, _certificate.c.sha256, _certificate.c.revoked_at,
+            pdf.label("pdf"))
+
+
+def _with_certificate(tables: FromClause) -> FromClause:
+    return (tables.outerjoin(_certificate, _certificate.c.code == bindparam("code"))
+            .outerjoin(_holder, _holder.c.id == _certificate.c.person_id))
+
+
+def _signed_in_and_certificate(pdf) -> HotStatement:
+    """The signed-in person and the certificate, in one statement: one row per role of the
+    person, the file on the first only, so that it leaves the database once."""
+    first_only = case((func.row_number().over() == 1, pdf))
+    return HotStatement(signed_in_person_select(*_certificate_columns(first_only),
+                                                joined=_with_certificate), binary=True)
+
+
+def _certificate_alone(pdf) -> HotStatement:
+    """The certificate alone, for a person the session's loader reads (a remember-me
+    cookie)."""
+    return HotStatement(select(*_certificate_columns(pdf))
+                        .select_from(_certificate.join(_holder,
+                                                       _holder.c.id == _certificate.c.person_id))
+                        .where(_certificate.c.code == bindparam("code")), binary=True)
+
+
+# Built once: building a statement costs more than SQLite takes to run it; keyed by whether
+# the request revalidates a copy it has (then the file's length only: a 304 never reads
+# the file).
+_WITH_SIGNED_IN = {False: _signed_in_and_certificate(_certificate.c.pdf),
+                   True: _signed_in_and_certificate(func.length(_certificate.c.pdf))}
+_ALONE = {False: _certificate_alone(_certificate.c.pdf),
+          True: _certificate_alone(func.length(_certificate.c.pdf))}
 _PDF = select(_certificate.c.pdf).where(_certificate.c.code == bindparam("code"))
+
+
+def _certificate_to_send(code: str, revalidating: bool):
+    """The certificate's row (holder, track, hash, revocation, file or its length) if the
+    request is signed in and there is such a certificate; else None. The signed-in person
+    is read in the same statement where the session names them, and handed to the
+    session's loader: one round trip rather than two."""
+    session_token = signed_in_session_token()
+    if session_token is not None:
+        rows = _WITH_SIGNED_IN[revalidating].rows(
+            db.session, {"session_token": session_token, "code": code})
+        preload_signed_in_person(session_token, rows)
+        if rows:  # the row that has the file (or its length); none if no such certificate
+            return next((row for row in rows if row.pdf is not None), None)
+    if not current_user.is_authenticated:
+        return None
+    return _ALONE[revalidating].first(db.session, {"code": code})
 
 
 @bp.get("/certificates/<code>.pdf")
@@ -48,16 +99,14 @@ _PDF = select(_certificate.c.pdf).where(_certificate.c.code == bindparam("code")
 def download(code: str):
     """A stored certificate, to its holder and to those who may see the holder, unless it
     was revoked; else 404."""
-    if not current_user.is_authenticated:
-        abort(404)
     revalidating = bool(request.if_none_match)
-    row = (_TO_REVALIDATE if revalidating else _TO_DOWNLOAD).first(db.session, {"code": code})
+    row = _certificate_to_send(code, revalidating)
     if row is None or not row.pdf:  # unknown, or erased with a leaver's details (b"")
         abort(404)
     if row.revoked_at is not None:  # withdrawn: no longer handed out, to anyone
         abort(404)
-    # The row carries the holder's id and school_id, all that may_see_person reads.
-    if not may_see_person(current_user, row):
+    if not current_user.is_authenticated or \
+            not may_see_person(current_user, _Holder(row.holder_id, row.holder_school_id)):
         abort(404)
     filename = f"certificate-{row.track_id}-{codes.display(code)}.pdf"
     if revalidating:  # a stale copy (rare): read the bytes only now they are needed

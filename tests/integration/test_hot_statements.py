@@ -144,8 +144,9 @@ def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_per
             (on_screen._ATTEMPT_ON_SCREEN, {"attempt_id": made.id}),
             (on_screen._SIGNED_IN_AND_ATTEMPT_ON_SCREEN,
              {"attempt_id": made.id, "session_token": person.session_token}),
-            (certificate_views._TO_DOWNLOAD, {"code": "C1"}),
-            (certificate_views._TO_REVALIDATE, {"code": "C1"})]:
+            *[(statement, {"code": "C1", "session_token": person.session_token})
+              for statement in (*certificate_views._WITH_SIGNED_IN.values(),
+                                *certificate_views._ALONE.values())]]:
         expected = [tuple(row) for row in db.session.execute(
             statement.statement_for(db.engine.dialect.name), params)]
         rows = [tuple(row) for row in statement.rows(db.session, params)]

@@ -12,7 +12,7 @@ from helpers import acknowledge, csrf_token, pass_unit, revoke_as, sign_in
 from pypdf import PdfReader
 
 from elearn.certification.codes import display
-from elearn.models import Certificate, Completion, ReviewCycle, Role
+from elearn.models import Certificate, Completion, Person, ReviewCycle, Role
 
 
 @pytest.fixture
@@ -336,3 +336,35 @@ def test_verification_is_rate_limited_per_address_across_servers(app, tmp_path):
     assert "Too many requests" in refused.get_data(as_text=True)
     with other_server.app_context():
         other_server.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.mark.parametrize("revalidating", [False, True])
+def test_a_download_reads_the_person_and_the_certificate_in_one_statement(
+        completed, db, trace_statements, revalidating):
+    client, person = completed
+    holder = db.session.get(Person, person.id)
+    holder.set_roles({Role.STAFF, Role.LEADER, Role.GOVERNOR})  # a row per role
+    db.session.commit()
+    certificate = db.session.query(Certificate).one()
+    code, pdf = certificate.code, certificate.pdf
+    headers = {"If-None-Match": '"0123abcd"'} if revalidating else {}
+    statements_sent = trace_statements()
+    response = client.get(f"/certificates/{code}.pdf", headers=headers)
+    assert response.status_code == 200 and response.data == pdf
+    reading_the_person = [sql for sql in statements_sent if "session_token" in sql]
+    assert len(reading_the_person) == 1 and "certificate" in reading_the_person[0]
+    # A stale copy reads the file once more, only once it is known to be needed.
+    assert len([sql for sql in statements_sent if "FROM certificate" in sql]) == revalidating
+
+
+def test_a_person_signed_in_by_a_remember_me_cookie_downloads_their_certificate(
+        app, completed, db):
+    _, person = completed
+    certificate = db.session.query(Certificate).one()
+    first = app.test_client()
+    sign_in(first, person.email, remember="y")
+    remembered = app.test_client()  # only the remember-me cookie: the loader reads them
+    name = app.config["REMEMBER_COOKIE_NAME"]
+    remembered.set_cookie(name, first.get_cookie(name).value)
+    response = remembered.get(f"/certificates/{certificate.code}.pdf")
+    assert response.status_code == 200 and response.data == certificate.pdf
