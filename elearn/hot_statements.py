@@ -14,8 +14,10 @@ the request's transaction. In a view whose statements each stand alone (`reads_o
 `each_statement_alone`), the view has a connection of its own (`StandAloneConnection`),
 which its session uses too (extensions): a hot read there runs on it without the session,
 whose transaction such a read does not need and which cost more than the read (a Session,
-its transaction, BEGIN and ROLLBACK: about 40 µs of a question page). A write always goes
-through the session, so that the session knows it has something to commit.
+its transaction, BEGIN and ROLLBACK: about 40 µs of a question page). A write goes through
+the session, so that the session knows it has something to commit, unless its caller asks
+for `execute_alone`: a write that is a whole transaction by itself (an answer's save on
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -147,6 +149,14 @@ class HotStatement:
         cursor = self._run(session, connection, self._compiled_for(connection.dialect), params)
         return cursor.rowcount
 
+    def execute_alone(self, alone: StandAloneConnection, params: dict[str, Any]) -> int:
+        """execute(), on a view's own connection and past its session, for a write that is
+        a whole transaction by itself (the view's statements stand alone): the session has
+        nothing to begin or commit."""
+        connection = alone.connection()
+        cursor = self._run(None, connection, self._compiled_for(connection.dialect), params)
+        return cursor.rowcount
+
     def _connection_for(self, session: Session) -> Connection:
         """For a read in a view whose statements stand alone, the view's connection, without
         its session; else the session's connection."""
@@ -164,9 +174,9 @@ class HotStatement:
         return compiled
 
     @staticmethod
-    def _run(session: Session, connection: Connection, compiled: _Compiled,
+    def _run(session: Session | None, connection: Connection, compiled: _Compiled,
              params: dict[str, Any]):
-        if compiled.writes:
+        if compiled.writes and session is not None:
             note_write(session)
         values = compiled.bind(params)
         if compiled.positions is not None:
