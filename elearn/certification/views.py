@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import FromClause, bindparam, case, func, select
+from sqlalchemy import FromClause, bindparam, case, func, or_, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from elearn.auth.access import may_see_person
@@ -20,13 +20,13 @@ from elearn.certification.services import FileFailure, check_file, verify
 from elearn.current import signer
 from elearn.extensions import csrf, db, reads_only
 from elearn.hot_statements import HotStatement
-from elearn.models import Certificate, Person
+from elearn.models import Certificate, Person, PersonRole
 from elearn.rate_limit import per_address
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
 
-_certificate = Certificate.__table__
+_certificate, _signed_in, _role = Certificate.__table__, Person.__table__, PersonRole.__table__
 _holder = Person.__table__.alias("holder")
 
 
@@ -52,9 +52,14 @@ def _with_certificate(tables: FromClause) -> FromClause:
 
 def _signed_in_and_certificate(pdf) -> HotStatement:
     """The signed-in person and the certificate, in one statement: one row per role of the
-    person, the file on the first only, so that it leaves the database once."""
-    first_only = case((func.row_number().over() == 1, pdf))
-    return HotStatement(signed_in_person_select(*_certificate_columns(first_only),
+    person, the file on one of them only (the first role's, or the only row of a person
+    with none), so that it leaves the database once. (Numbering the rows instead made
+    SQLite copy the file into a table of its own: 10 µs of a download.)"""
+    others = _role.alias("other_role")
+    first_role = select(func.min(others.c.role)).where(
+        others.c.person_id == _signed_in.c.id).scalar_subquery()
+    on_one_row = case((or_(_role.c.role.is_(None), _role.c.role == first_role), pdf))
+    return HotStatement(signed_in_person_select(*_certificate_columns(on_one_row),
                                                 joined=_with_certificate), binary=True)
 
 
