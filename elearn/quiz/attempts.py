@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
+from elearn.auth.signed_in import signed_in_person_select
 from elearn.content.drawing import covering_draw, unit_requirements
 from elearn.content.model import Content, Unit
-from elearn.cycles.rules import deadline_passed
+from elearn.cycles.rules import cycle_in_force_id, deadline_passed
 from elearn.hot_statements import HotStatement
 from elearn.models import (
     INSERTS,
@@ -22,6 +23,7 @@ from elearn.models import (
     Attempt,
     AttemptResult,
     CarriedOverPass,
+    Person,
 )
 from elearn.people.rules import tracks_of
 from elearn.quiz.grading import ResponseError, check_response, grade
@@ -152,6 +154,31 @@ def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, C
     rows = _CARRIED_OVER.rows(session, {"person_id": person_id, "cycle_id": cycle_id})
     return {unit_id: CarriedOver(unit_id, passed_at, number)
             for unit_id, passed_at, number in rows}
+
+
+_PASS, _RESULT, _PASSED_IN = (CarriedOverPass.__table__, AttemptResult.__table__,
+                              Attempt.__table__.alias("passed_in"))
+# The same passes, into the cycle in force, read with the signed-in person: one row per
+# role and pass (a row with no pass's columns if there is none).
+_SIGNED_IN_AND_CARRIED_OVER = HotStatement(signed_in_person_select(
+    _PASS.c.unit_id.label("carried_unit_id"), _RESULT.c.submitted_at.label("carried_passed_at"),
+    _PASSED_IN.c.number.label("carried_number"),
+    joined=lambda tables: tables.outerjoin(
+        _PASS.join(_PASSED_IN, _PASSED_IN.c.id == _PASS.c.attempt_id)
+        .outerjoin(_RESULT, _RESULT.c.attempt_id == _PASSED_IN.c.id),
+        and_(_PASS.c.person_id == Person.__table__.c.id,
+             _PASS.c.cycle_id == cycle_in_force_id()))))
+
+
+def signed_in_and_carried_over(session: Session, session_token: str
+                               ) -> tuple[list[tuple], dict[str, CarriedOver]]:
+    """The signed-in person's rows (for the session's loader; none if the token is no one's)
+    and the passes carried over into the cycle in force, as carried_over() gives them, in
+    one statement."""
+    rows = _SIGNED_IN_AND_CARRIED_OVER.rows(session, {"session_token": session_token})
+    return rows, {row.carried_unit_id: CarriedOver(row.carried_unit_id, row.carried_passed_at,
+                                                   row.carried_number)
+                  for row in rows if row.carried_unit_id is not None}
 
 
 _ATTEMPT = Attempt.__table__

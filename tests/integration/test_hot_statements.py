@@ -140,6 +140,7 @@ def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_per
             (rules._PREVIOUS_VERSION, {"reviewed_on": cycle.reviewed_on,
                                        "cycle_id": cycle.id}),
             (sessions._PERSON_BY_SESSION_TOKEN, {"session_token": person.session_token}),
+            (attempts._SIGNED_IN_AND_CARRIED_OVER, {"session_token": person.session_token}),
             (rules._CURRENT_VALUES, {}),
             (on_screen._ATTEMPT_ON_SCREEN, {"attempt_id": made.id}),
             (on_screen._SIGNED_IN_AND_ATTEMPT_ON_SCREEN,

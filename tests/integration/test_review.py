@@ -130,6 +130,10 @@ def test_learners_see_carried_over_units_and_take_only_the_rest(app, db, trust, 
     listing = hr.get("/hr/people?q=Bob").get_data(as_text=True)
     assert "1 unit carried over" in listing
     page = client.get("/units/approval")
+    assert "so your pass still counts and you do not need to take it again" in page.get_data(
+        as_text=True)
+    assert "you do not need to take it again" not in client.get("/units/friends").get_data(
+        as_text=True)
     refused = client.post("/units/approval/start", data={"csrf_token": csrf_token(page)},
                           follow_redirects=True).get_data(as_text=True)
     assert "carries over" in refused

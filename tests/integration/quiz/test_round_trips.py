@@ -105,9 +105,10 @@ def test_a_question_page_save_is_the_one_that_commits_without_waiting(
     for name in ("_SAVE_UNLESS_SUBMITTED", "_SAVE_ALONE_UNLESS_SUBMITTED"):
         statement = getattr(saving, name)
         for method in ("execute", "execute_alone"):
+            run = getattr(statement, method)
             monkeypatch.setattr(statement, method,
-                                lambda where, values, _run=getattr(statement, method),
-                                _name=name: ran.append(_name) or _run(where, values))
+                                lambda where, values, _run=run, _name=name:
+                                ran.append(_name) or _run(where, values))
     page = client.get(f"/attempts/{attempt_id}/questions/1")
     saved = client.post(f"/attempts/{attempt_id}/questions/1",
                         data=MultiDict([("csrf_token", csrf_token(page)), *fields]))
