@@ -34,8 +34,9 @@ from elearn.learner.forms import AcknowledgeForm
 from elearn.learner.reading import reading_minutes
 from elearn.models import Person, utcnow
 from elearn.people.personal_data import personal_data
-from elearn.quiz.attempts import attempts_for, carried_over, progress
+from elearn.quiz.attempts import attempts_for, progress
 from elearn.quiz.next_unit import minutes_left, next_unit, time_left
+from elearn.quiz.progress_pages import my_carried_over, signed_in_with_carried_over
 from elearn.wording import version_words
 
 bp = Blueprint("learner", __name__, template_folder="templates")
@@ -54,7 +55,7 @@ def _issue_missing_certificates(person_id: int) -> None:
 
 @bp.get("/")
 @reads_only
-@login_required
+@signed_in_with_carried_over
 def home():
     if not has_my_training_page():
         return redirect(url_for("hr.index"))
@@ -64,7 +65,7 @@ def home():
     trust_content = content()
     tracks = my_tracks()
     attempts = attempts_for(db.session, me.id, cycle.id) if cycle else []
-    carried = carried_over(db.session, me.id, cycle.id) if cycle else {}
+    carried = my_carried_over(cycle) if cycle else {}
     track_rows = [(track, progress(trust_content, track.unit_ids, attempts, carried))
                   for track in tracks]
     acknowledged = acknowledgement(db.session, me.id, cycle.id) if cycle else None

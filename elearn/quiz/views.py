@@ -39,6 +39,7 @@ from elearn.quiz import attempts as service
 from elearn.quiz.forms import kept_input, response_from_form
 from elearn.quiz.next_unit import next_unit_after
 from elearn.quiz.on_screen import signed_in_and_attempt_on_screen
+from elearn.quiz.progress_pages import my_carried_over, signed_in_with_carried_over
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
 
@@ -91,45 +92,16 @@ def _signed_in_with_attempt(view: Callable) -> Callable:
     return wrapped
 
 
-def _signed_in_with_carried_over(view: Callable) -> Callable:
-    """login_required, for a page showing the learner's progress in the cycle in force: the
-    passes carried over into it are read in the signed-in person's statement, a round trip
-    less. Flask-Login still decides who is signed in."""
-    guarded = login_required(view)
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        session_token = signed_in_session_token()
-        if session_token is not None:  # else the loader reads them (a remember-me cookie)
-            person_rows, carried = service.signed_in_and_carried_over(db.session,
-                                                                      session_token)
-            preload_signed_in_person(session_token, person_rows)
-            if person_rows:
-                g.carried_over = carried
-        return guarded(*args, **kwargs)
-
-    return wrapped
-
-
-def _my_carried_over(cycle: AnyCycle) -> dict[str, service.CarriedOver]:
-    """The signed-in person's passes carried over into the cycle in force: as read with
-    them by `_signed_in_with_carried_over`, else read now."""
-    carried = g.pop("carried_over", None)
-    if carried is None:
-        carried = service.carried_over(db.session, current_user.id, cycle.id)
-    return carried
-
-
 @bp.get("/units/<unit_id>")
 @reads_only
-@_signed_in_with_carried_over
+@signed_in_with_carried_over
 def unit(unit_id: str):
     trust_content = content()
     if not any(unit_id in t.unit_ids for t in my_tracks()):
         abort(404)
     cycle = cycle_in_force_or_404()
     mine = service.attempts_for(db.session, current_user.id, cycle.id, unit_id)
-    [row] = service.progress(trust_content, [unit_id], mine, _my_carried_over(cycle))
+    [row] = service.progress(trust_content, [unit_id], mine, my_carried_over(cycle))
     return render_template("quiz/unit.html", row=row, unit=row.unit, attempts=mine,
                            pass_mark=trust_content.pass_mark_for(unit_id),
                            deadline=deadline(cycle, date.today()))

@@ -101,11 +101,12 @@ def test_a_remember_me_cookie_for_another_person_than_the_session_opens_their_ow
     assert browser.get(f"/attempts/{attempt_id}/questions/1").status_code == 200
 
 
-def test_the_unit_page_reads_the_person_and_the_passes_carried_over_in_one_statement(
-        db, signed_in, cycle, trace_statements):
+@pytest.mark.parametrize("page", ["/units/friends", "/"])
+def test_the_unit_and_home_pages_read_the_person_and_the_passes_carried_over_together(
+        db, signed_in, cycle, trace_statements, page):
     client, _person = signed_in(Role.STAFF)
     statements_sent = trace_statements()
-    assert client.get("/units/friends").status_code == 200
+    assert client.get(page).status_code == 200
     reading_the_person = [sql for sql in statements_sent if "session_token" in sql]
     assert len(reading_the_person) == 1 and "carried_over_pass" in reading_the_person[0]
     assert not [sql for sql in statements_sent
