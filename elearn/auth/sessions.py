@@ -10,13 +10,16 @@ older id is refused whatever the browser kept, remembered or not.
 from __future__ import annotations
 
 import copy
+import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from flask import current_app, g
 from flask import session as cookie_session
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import login_required
 from itsdangerous import BadSignature
 
 from elearn.auth.signed_in import person_from_rows, signed_in_person_select
@@ -27,7 +30,7 @@ from elearn.hot_statements import HotStatement
 from elearn.models import SignedInPerson
 
 # Every signed-in request runs this query, unless the page reads the person in its own
-# statement (preload_signed_in_person): built once, since building a statement costs more
+# statement (read_with_signed_in_person): built once, since building a statement costs more
 # than running it. A statement on the tables, giving plain rows, sent straight to the
 # driver: the ORM's objects, and even Core's execution, cost more than the query takes.
 _PERSON_BY_SESSION_TOKEN = HotStatement(signed_in_person_select())
@@ -50,17 +53,62 @@ def _session_token_of(session_id: str | None) -> str | None:
     return session_token
 
 
-def signed_in_session_token() -> str | None:
+def _signed_in_session_token() -> str | None:
     """The session token of the person this request's session says is signed in, without
     reading the database; None if it names no one (a remember-me cookie may still)."""
     return _session_token_of(cookie_session.get("_user_id"))  # where Flask-Login keeps the id
 
 
-def preload_signed_in_person(session_token: str, rows: Sequence[Sequence]) -> None:
+def _preload_signed_in_person(session_token: str, rows: Sequence[Sequence]) -> None:
     """Hand Flask-Login's loader the signed-in person as a page's own statement read them
     (a signed_in_person_select()'s rows): the loader then sends no query. It still decides,
     as ever, whether anyone is signed in."""
     g._signed_in_person_rows = (session_token, rows)
+
+
+_UNREAD = object()
+_T = TypeVar("_T")
+
+
+def read_with_signed_in_person(name: str,
+                               read: Callable[[str], tuple[Sequence[Sequence], object]]) -> None:
+    """Read what a page shows in the signed-in person's statement: `read(session_token)`
+    gives the person's rows (a signed_in_person_select()'s) and the rest. The rows go to
+    Flask-Login's loader, a round trip less; the rest is kept for `kept_or_read(name, ...)`.
+    Nothing is read if the session names no one (a remember-me cookie may still: the loader
+    reads them, and the page what it shows)."""
+    session_token = _signed_in_session_token()
+    if session_token is None:
+        return
+    person_rows, rest = read(session_token)
+    _preload_signed_in_person(session_token, person_rows)
+    if person_rows:  # else whoever is signed in (a remember-me cookie) reads it again
+        g.setdefault("_read_with_signed_in_person", {})[name] = rest
+
+
+def kept_or_read(name: str, read_now: Callable[[], _T]) -> _T:
+    """What `read_with_signed_in_person` read as `name` in this request (once: a second
+    call reads it again), else `read_now()`."""
+    kept = g.get("_read_with_signed_in_person", {}).pop(name, _UNREAD)
+    return read_now() if kept is _UNREAD else kept
+
+
+def login_required_reading(name: str, read: Callable[..., tuple[Sequence[Sequence], object]]
+                           ) -> Callable[[Callable], Callable]:
+    """login_required, for a page that reads `name` in the signed-in person's statement with
+    `read(session_token, **the view's arguments)`. Flask-Login still decides who is signed
+    in; the page, what they may see."""
+    def decorate(view: Callable) -> Callable:
+        guarded = login_required(view)
+
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            read_with_signed_in_person(name, lambda token: read(token, **kwargs))
+            return guarded(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 @login_manager.user_loader

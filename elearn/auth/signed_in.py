@@ -12,6 +12,10 @@ from elearn.cycles.rules import IN_FORCE_COLUMNS, with_cycle_in_force
 from elearn.models import Person, PersonRole, Role, School, SchoolSummary, SignedInPerson
 
 _person, _school, _role = Person.__table__, School.__table__, PersonRole.__table__
+# The tables the statement reads the person and their roles from, as it names them: what a
+# page's own columns and joins refer to (another name for the same table would be a second
+# copy of it in the statement, joined to nothing).
+SIGNED_IN_PERSON, SIGNED_IN_ROLE = _person, _role
 # In the order `person_from_rows` reads them. One row per role (roles joined, not a second
 # SELECT).
 _SIGNED_IN_PERSON_COLUMNS = (_person.c.id, _person.c.name, _person.c.email,

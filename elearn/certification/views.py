@@ -11,8 +11,8 @@ from sqlalchemy import FromClause, bindparam, case, func, or_, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from elearn.auth.access import may_see_person
-from elearn.auth.sessions import preload_signed_in_person, signed_in_session_token
-from elearn.auth.signed_in import signed_in_person_select
+from elearn.auth.sessions import kept_or_read, read_with_signed_in_person
+from elearn.auth.signed_in import SIGNED_IN_PERSON, SIGNED_IN_ROLE, signed_in_person_select
 from elearn.certification import codes
 from elearn.certification.download import send_pdf
 from elearn.certification.forms import VerifyFileForm
@@ -20,13 +20,13 @@ from elearn.certification.services import FileFailure, check_file, verify
 from elearn.current import signer
 from elearn.extensions import csrf, db, reads_only
 from elearn.hot_statements import HotStatement
-from elearn.models import Certificate, Person, PersonRole
+from elearn.models import Certificate, Person
 from elearn.rate_limit import per_address
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
 
-_certificate, _signed_in, _role = Certificate.__table__, Person.__table__, PersonRole.__table__
+_certificate = Certificate.__table__
 _holder = Person.__table__.alias("holder")
 
 
@@ -55,10 +55,11 @@ def _signed_in_and_certificate(pdf) -> HotStatement:
     person, the file on one of them only (the first role's, or the only row of a person
     with none), so that it leaves the database once. (Numbering the rows instead made
     SQLite copy the file into a table of its own: 10 µs of a download.)"""
-    others = _role.alias("other_role")
+    others = SIGNED_IN_ROLE.alias("other_role")
     first_role = select(func.min(others.c.role)).where(
-        others.c.person_id == _signed_in.c.id).scalar_subquery()
-    on_one_row = case((or_(_role.c.role.is_(None), _role.c.role == first_role), pdf))
+        others.c.person_id == SIGNED_IN_PERSON.c.id).scalar_subquery()
+    role = SIGNED_IN_ROLE.c.role
+    on_one_row = case((or_(role.is_(None), role == first_role), pdf))
     return HotStatement(signed_in_person_select(*_certificate_columns(on_one_row),
                                                 joined=_with_certificate), binary=True)
 
@@ -82,21 +83,21 @@ _ALONE = {False: _certificate_alone(_certificate.c.pdf),
 _PDF = select(_certificate.c.pdf).where(_certificate.c.code == bindparam("code"))
 
 
+def _with_the_file(rows: list) -> tuple[list, object]:
+    """The signed-in person's rows, and the certificate's row that has the file (or its
+    length); None if there is no such certificate."""
+    return rows, next((row for row in rows if row.pdf is not None), None)
+
+
 def _certificate_to_send(code: str, revalidating: bool):
     """The certificate's row (holder, track, hash, revocation, file or its length) if the
-    request is signed in and there is such a certificate; else None. The signed-in person
-    is read in the same statement where the session names them, and handed to the
-    session's loader: one round trip rather than two."""
-    session_token = signed_in_session_token()
-    if session_token is not None:
-        rows = _WITH_SIGNED_IN[revalidating].rows(
-            db.session, {"session_token": session_token, "code": code})
-        preload_signed_in_person(session_token, rows)
-        if rows:  # the row that has the file (or its length); none if no such certificate
-            return next((row for row in rows if row.pdf is not None), None)
-    if not current_user.is_authenticated:
-        return None
-    return _ALONE[revalidating].first(db.session, {"code": code})
+    request is signed in and there is such a certificate; else None. Read with the
+    signed-in person where the session names them: one round trip rather than two."""
+    read_with_signed_in_person("certificate", lambda session_token: _with_the_file(
+        _WITH_SIGNED_IN[revalidating].rows(db.session, {"session_token": session_token,
+                                                        "code": code})))
+    return kept_or_read("certificate", lambda: _ALONE[revalidating].first(
+        db.session, {"code": code}) if current_user.is_authenticated else None)
 
 
 @bp.get("/certificates/<code>.pdf")

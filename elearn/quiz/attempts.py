@@ -11,7 +11,7 @@ from enum import StrEnum
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
-from elearn.auth.signed_in import signed_in_person_select
+from elearn.auth.signed_in import SIGNED_IN_PERSON, signed_in_person_select
 from elearn.content.drawing import covering_draw, unit_requirements
 from elearn.content.model import Content, Unit
 from elearn.cycles.rules import cycle_in_force_id, deadline_passed
@@ -23,7 +23,6 @@ from elearn.models import (
     Attempt,
     AttemptResult,
     CarriedOverPass,
-    Person,
 )
 from elearn.people.rules import tracks_of
 from elearn.quiz.grading import ResponseError, check_response, grade
@@ -135,39 +134,42 @@ class CarriedOver:
     attempt_number: int
 
 
-_PERSON_IN_CYCLE = (CarriedOverPass.person_id == bindparam("person_id"),
-                    CarriedOverPass.cycle_id == bindparam("cycle_id"))
+_PASS, _RESULT, _PASSED_IN = (CarriedOverPass.__table__, AttemptResult.__table__,
+                              Attempt.__table__.alias("passed_in"))
+_PERSON_IN_CYCLE = (_PASS.c.person_id == bindparam("person_id"),
+                    _PASS.c.cycle_id == bindparam("cycle_id"))
+# A pass carried over: its unit, when and in which attempt it was passed.
+_CARRIED_OVER_COLUMNS = (_PASS.c.unit_id.label("carried_unit_id"),
+                         _RESULT.c.submitted_at.label("carried_passed_at"),
+                         _PASSED_IN.c.number.label("carried_number"))
+_PASSES_WITH_ATTEMPTS = (_PASS.join(_PASSED_IN, _PASSED_IN.c.id == _PASS.c.attempt_id)
+                         .outerjoin(_RESULT, _RESULT.c.attempt_id == _PASSED_IN.c.id))
 # Read on every learner page, as plain values: the ORM's pass, with its attempt and result
 # joined, cost PostgreSQL's pages more than the query.
-_CARRIED_OVER = HotStatement(
-    select(CarriedOverPass.unit_id, AttemptResult.submitted_at, Attempt.number)
-    .join(Attempt, Attempt.id == CarriedOverPass.attempt_id)
-    .outerjoin(AttemptResult, AttemptResult.attempt_id == Attempt.id)
-    .where(*_PERSON_IN_CYCLE))
-_CARRIED_OVER_AT_UNIT = HotStatement(select(CarriedOverPass.id).where(
-    *_PERSON_IN_CYCLE, CarriedOverPass.unit_id == bindparam("unit_id")))
+_CARRIED_OVER = HotStatement(select(*_CARRIED_OVER_COLUMNS).select_from(_PASSES_WITH_ATTEMPTS)
+                             .where(*_PERSON_IN_CYCLE))
+_CARRIED_OVER_AT_UNIT = HotStatement(select(_PASS.c.id).where(
+    *_PERSON_IN_CYCLE, _PASS.c.unit_id == bindparam("unit_id")))
+# The same passes, into the cycle in force, read with the signed-in person: one row per
+# role and pass (a row with no pass's columns if there is none).
+_SIGNED_IN_AND_CARRIED_OVER = HotStatement(signed_in_person_select(
+    *_CARRIED_OVER_COLUMNS,
+    joined=lambda tables: tables.outerjoin(
+        _PASSES_WITH_ATTEMPTS, and_(_PASS.c.person_id == SIGNED_IN_PERSON.c.id,
+                                    _PASS.c.cycle_id == cycle_in_force_id()))))
+
+
+def _carried_over_from(rows) -> dict[str, CarriedOver]:
+    return {row.carried_unit_id: CarriedOver(row.carried_unit_id, row.carried_passed_at,
+                                             row.carried_number)
+            for row in rows if row.carried_unit_id is not None}
 
 
 def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, CarriedOver]:
     """Units whose pass in an earlier cycle counts in this one: when, and in which attempt,
     each was passed."""
-    rows = _CARRIED_OVER.rows(session, {"person_id": person_id, "cycle_id": cycle_id})
-    return {unit_id: CarriedOver(unit_id, passed_at, number)
-            for unit_id, passed_at, number in rows}
-
-
-_PASS, _RESULT, _PASSED_IN = (CarriedOverPass.__table__, AttemptResult.__table__,
-                              Attempt.__table__.alias("passed_in"))
-# The same passes, into the cycle in force, read with the signed-in person: one row per
-# role and pass (a row with no pass's columns if there is none).
-_SIGNED_IN_AND_CARRIED_OVER = HotStatement(signed_in_person_select(
-    _PASS.c.unit_id.label("carried_unit_id"), _RESULT.c.submitted_at.label("carried_passed_at"),
-    _PASSED_IN.c.number.label("carried_number"),
-    joined=lambda tables: tables.outerjoin(
-        _PASS.join(_PASSED_IN, _PASSED_IN.c.id == _PASS.c.attempt_id)
-        .outerjoin(_RESULT, _RESULT.c.attempt_id == _PASSED_IN.c.id),
-        and_(_PASS.c.person_id == Person.__table__.c.id,
-             _PASS.c.cycle_id == cycle_in_force_id()))))
+    return _carried_over_from(
+        _CARRIED_OVER.rows(session, {"person_id": person_id, "cycle_id": cycle_id}))
 
 
 def signed_in_and_carried_over(session: Session, session_token: str
@@ -176,9 +178,7 @@ def signed_in_and_carried_over(session: Session, session_token: str
     and the passes carried over into the cycle in force, as carried_over() gives them, in
     one statement."""
     rows = _SIGNED_IN_AND_CARRIED_OVER.rows(session, {"session_token": session_token})
-    return rows, {row.carried_unit_id: CarriedOver(row.carried_unit_id, row.carried_passed_at,
-                                                   row.carried_number)
-                  for row in rows if row.carried_unit_id is not None}
+    return rows, _carried_over_from(rows)
 
 
 _ATTEMPT = Attempt.__table__

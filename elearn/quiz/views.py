@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import date, datetime
 
 from flask import (
@@ -11,7 +9,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -20,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from elearn.auth.sessions import preload_signed_in_person, signed_in_session_token
+from elearn.auth.sessions import kept_or_read, login_required_reading
 from elearn.certification.issuing import issue_missing_certificates
 from elearn.certification.services import record_completions
 from elearn.content.model import Question
@@ -63,33 +60,16 @@ def _my_attempt(attempt_id: int) -> Attempt:
 def _my_attempt_on_screen(attempt_id: int) -> service.AttemptOnScreen:
     """The signed-in person's attempt, with its answers, to show; else 404. Read with the
     person if the page is `_signed_in_with_attempt` (once: a second call reads it again)."""
-    shown = g.pop("attempt_on_screen", _UNREAD)
-    if shown is _UNREAD:
-        shown = service.attempt_on_screen(db.session, attempt_id)
-    return _mine_or_404(shown)
+    return _mine_or_404(kept_or_read(
+        "attempt_on_screen", lambda: service.attempt_on_screen(db.session, attempt_id)))
 
 
-_UNREAD = object()
-
-
-def _signed_in_with_attempt(view: Callable) -> Callable:
-    """login_required, for a page showing an attempt: the signed-in person is read in the
-    attempt's statement, a round trip less on every question page and answer. Flask-Login
-    still decides who is signed in; the page, whether the attempt is theirs."""
-    guarded = login_required(view)
-
-    @functools.wraps(view)
-    def wrapped(attempt_id: int, **kwargs):
-        session_token = signed_in_session_token()
-        if session_token is not None:  # else the loader reads them (a remember-me cookie)
-            person_rows, shown = signed_in_and_attempt_on_screen(db.session, session_token,
-                                                                 attempt_id)
-            preload_signed_in_person(session_token, person_rows)
-            if person_rows:  # else whoever is signed in (a remember-me cookie) reads it again
-                g.attempt_on_screen = shown
-        return guarded(attempt_id=attempt_id, **kwargs)
-
-    return wrapped
+# login_required, for a page showing an attempt: the signed-in person is read in the
+# attempt's statement, a round trip less on every question page and answer. Whose the
+# attempt is, the page decides.
+_signed_in_with_attempt = login_required_reading(
+    "attempt_on_screen", lambda session_token, attempt_id, **_:
+    signed_in_and_attempt_on_screen(db.session, session_token, attempt_id))
 
 
 @bp.get("/units/<unit_id>")
