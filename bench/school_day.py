@@ -2,7 +2,7 @@
 
 Prepares a trust of learners on a fresh database (SQLite, or PostgreSQL when
 ELEARN_BENCH_POSTGRES_URL is set), serves it with gunicorn (the workers the README
-recommends for that database: workers_for), drives it with
+recommends: workers_for), drives it with
 locust (bench/locustfile.py) and prints the errors and the 95th percentile page times,
 then the CPU each party used: gunicorn's workers (per request), the load generator, and
 the PostgreSQL server when there is one (all share the machine's cores).
@@ -85,15 +85,17 @@ def prepare(database_url: str, users: int) -> None:
         db.session.commit()
 
 
-def workers_for(database_url: str) -> int:
+def workers_for() -> int:
     """gunicorn's sync workers, as the README recommends (ELEARN_LOAD_WORKERS overrides):
-    4 per core on PostgreSQL, whose workers sit idle through every round trip to the
-    server; 2 per core on SQLite, where they never wait on a network and more of them
-    only queue for its one writer (docs/benchmarks.md, session 10: 4 and 8 on 2 cores;
-    session 15: 4 and 6 on PostgreSQL, no better than 8 over several runs)."""
+    2 per core on either database. On PostgreSQL 4 per core once served the peak better
+    (session 10), while its workers waited on round trips with cores to spare; on a
+    machine with none to spare, 8 workers, their 8 server processes and the load generator
+    on 2 cores held 500 synchronised starts for 8.2 and 7.0 s (p95), where 4 workers
+    answered them in 0.41 and 3.6 s (docs/benchmarks.md, session 17). 2 per core costs a
+    little when there are cores to spare and is the lesser worst case when there are not."""
     if os.environ.get("ELEARN_LOAD_WORKERS"):
         return int(os.environ["ELEARN_LOAD_WORKERS"])
-    return (4 if "postgresql" in database_url else 2) * _cores()
+    return 2 * _cores()
 
 
 def _cores() -> int:
@@ -119,7 +121,7 @@ def main() -> None:
 def run(database_url: str, users: int, work: Path) -> None:
     """Prepare the trust, serve it, drive it with locust and print what happened."""
     prepare(database_url, users)
-    workers = workers_for(database_url)
+    workers = workers_for()
     port = _free_port()
     env = {**os.environ, "ELEARN_ENV": "testing", "ELEARN_SECRET_KEY": "x" * 40,
            "ELEARN_DATABASE_URL": database_url, "ELEARN_LOAD_TIMES": str(work / "times.tsv"),
