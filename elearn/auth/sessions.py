@@ -59,13 +59,6 @@ def _signed_in_session_token() -> str | None:
     return _session_token_of(cookie_session.get("_user_id"))  # where Flask-Login keeps the id
 
 
-def _preload_signed_in_person(session_token: str, rows: Sequence[Sequence]) -> None:
-    """Hand Flask-Login's loader the signed-in person as a page's own statement read them
-    (a signed_in_person_select()'s rows): the loader then sends no query. It still decides,
-    as ever, whether anyone is signed in."""
-    g._signed_in_person_rows = (session_token, rows)
-
-
 _UNREAD = object()
 _T = TypeVar("_T")
 
@@ -81,7 +74,9 @@ def read_with_signed_in_person(name: str,
     if session_token is None:
         return
     person_rows, rest = read(session_token)
-    _preload_signed_in_person(session_token, person_rows)
+    # For Flask-Login's loader, which then sends no query; it still decides, as ever,
+    # whether anyone is signed in.
+    g._signed_in_person_rows = (session_token, person_rows)
     if person_rows:  # else whoever is signed in (a remember-me cookie) reads it again
         g.setdefault("_read_with_signed_in_person", {})[name] = rest
 

@@ -93,11 +93,17 @@ def _certificate_to_send(code: str, revalidating: bool):
     """The certificate's row (holder, track, hash, revocation, file or its length) if the
     request is signed in and there is such a certificate; else None. Read with the
     signed-in person where the session names them: one round trip rather than two."""
-    read_with_signed_in_person("certificate", lambda session_token: _with_the_file(
-        _WITH_SIGNED_IN[revalidating].rows(db.session, {"session_token": session_token,
-                                                        "code": code})))
-    return kept_or_read("certificate", lambda: _ALONE[revalidating].first(
-        db.session, {"code": code}) if current_user.is_authenticated else None)
+    def with_signed_in_person(session_token: str):
+        return _with_the_file(_WITH_SIGNED_IN[revalidating].rows(
+            db.session, {"session_token": session_token, "code": code}))
+
+    def alone():  # for a person the loader read (a remember-me cookie), if anyone
+        if not current_user.is_authenticated:
+            return None
+        return _ALONE[revalidating].first(db.session, {"code": code})
+
+    read_with_signed_in_person("certificate", with_signed_in_person)
+    return kept_or_read("certificate", alone)
 
 
 @bp.get("/certificates/<code>.pdf")
