@@ -12,7 +12,7 @@ from helpers import acknowledge, csrf_token, pass_unit, revoke_as, sign_in
 from pypdf import PdfReader
 
 from elearn.certification.codes import display
-from elearn.models import Certificate, Completion, Person, ReviewCycle, Role
+from elearn.models import Certificate, Completion, Person, RateLimitHit, ReviewCycle, Role
 
 
 @pytest.fixture
@@ -329,13 +329,24 @@ def test_verification_is_rate_limited_per_address_across_servers(app, tmp_path):
     first, second = app.test_client(), other_server.test_client()
     assert first.get("/verify/" + "A" * 12).status_code == 404
     assert second.get("/verify/" + "A" * 12).status_code == 404
-    assert first.get("/verify").status_code == 200  # another page, its own count
+    assert first.get("/verify").status_code == 200  # the form itself counts nothing
     assert first.get("/verify/" + "A" * 12).status_code == 404
     refused = second.get("/verify/" + "A" * 12)
     assert refused.status_code == 429
     assert "Too many requests" in refused.get_data(as_text=True)
     with other_server.app_context():
         other_server.extensions["sqlalchemy"].engine.dispose()
+
+
+def test_the_verify_form_and_a_malformed_code_count_no_rate_limit_hit(app, db):
+    app.config["VERIFY_PER_MINUTE"] = 1
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/verify").status_code == 200
+        assert client.get("/verify?code=not-a-code").status_code == 422
+    assert db.session.query(RateLimitHit).count() == 0
+    assert client.get("/verify/" + "A" * 12).status_code == 404  # the lookup is counted
+    assert client.get("/verify/" + "A" * 12).status_code == 429
 
 
 @pytest.mark.parametrize("revalidating", [False, True])
