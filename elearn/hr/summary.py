@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from elearn.content.model import Track
-from elearn.hr.completion import PersonCompletion, TrackState
+from elearn.hr.completion import Group, PersonCompletion, TrackState
 
 
 @dataclass
@@ -54,8 +54,21 @@ class Summary:
     total: SchoolSummary
 
 
+def grouped(rows: Iterable[PersonCompletion]) -> list[Group]:
+    """People's rows counted into groups of the same school and state."""
+    counted = Counter((r.school_id, r.tracks, r.status, r.overdue, r.acknowledged_at is not None)
+                      for r in rows)
+    return [Group(*key, people=n) for key, n in counted.items()]
+
+
 def summarise(rows: Iterable[PersonCompletion], schools: Sequence[tuple[int, str]],
               tracks: Sequence[Track]) -> Summary:
+    """summarise_groups() for people's rows."""
+    return summarise_groups(grouped(rows), schools, tracks)
+
+
+def summarise_groups(groups: Iterable[Group], schools: Sequence[tuple[int, str]],
+                     tracks: Sequence[Track]) -> Summary:
     """Counts per school (in the order given) and per track, with the Trust's total.
 
     A person counts once overall and once in each track they must take; overdue people are
@@ -63,21 +76,16 @@ def summarise(rows: Iterable[PersonCompletion], schools: Sequence[tuple[int, str
     def blank(school_id: int, name: str) -> SchoolSummary:
         return SchoolSummary(school_id, name, Counts(), {t.id: Counts() for t in tracks})
 
-    rows = list(rows)
-    # Tally identical (school, state, overdue, acknowledged) combinations first: a handful
-    # of keys.
-    overall = Counter((r.school_id, r.status, r.overdue, r.acknowledged_at is not None)
-                      for r in rows)
-    by_track = Counter((r.school_id, track_id, state, r.overdue and state is not
-                        TrackState.COMPLETE) for r in rows for track_id, state in r.tracks)
     by_school = {sid: blank(sid, name) for sid, name in schools}
     total = blank(0, "All schools")
-    for (school_id, state, overdue, acknowledged), n in overall.items():
-        for target in (by_school.get(school_id), total):
-            if target is not None:
-                target.overall.add(state, overdue, n, acknowledged)
-    for (school_id, track_id, state, overdue), n in by_track.items():
-        for target in (by_school.get(school_id), total):
-            if target is not None and track_id in target.by_track:
-                target.by_track[track_id].add(state, overdue, n)
+    for group in groups:
+        for target in (by_school.get(group.school_id), total):
+            if target is None:
+                continue
+            target.overall.add(group.status, group.overdue, group.people, group.acknowledged)
+            for track_id, state in group.tracks:
+                if track_id in target.by_track:
+                    target.by_track[track_id].add(
+                        state, group.overdue and state is not TrackState.COMPLETE,
+                        group.people)
     return Summary(list(by_school.values()), total)

@@ -45,7 +45,7 @@ from elearn.cycles.rules import current_cycle, deadline
 from elearn.extensions import db
 from elearn.hr import exports
 from elearn.hr import reminders as reminder_rules
-from elearn.hr.completion import TrackState, completion, without_cyclic_gc
+from elearn.hr.completion import TrackState, completion, completion_groups, without_cyclic_gc
 from elearn.hr.forms import ActionForm, LeaverForm, RemindForm
 from elearn.hr.people_list import (
     SORT_KEYS,
@@ -56,7 +56,7 @@ from elearn.hr.people_list import (
     sort_people,
     visible_schools,
 )
-from elearn.hr.summary import summarise
+from elearn.hr.summary import summarise_groups
 from elearn.models import MANUAL, ROLE_LABELS, Attempt, Person, ReviewCycle, Role, utcnow
 from elearn.people import leavers
 from elearn.quiz.attempts import carried_over
@@ -79,9 +79,8 @@ def index():
     schools = visible_schools(db.session, scope)
     summary = None
     if cycle is not None:
-        rows = completion(db.session, content(), cycle, date.today(), scope,
-                          counts_only=True)
-        summary = summarise(rows, schools, content().tracks)
+        groups = completion_groups(db.session, content(), cycle, date.today(), scope)
+        summary = summarise_groups(groups, schools, content().tracks)
         # The central team appears only when someone there has training to do.
         summary.schools = [s for s in summary.schools if s.overall.people or len(schools) == 1]
     return render_template(
