@@ -277,7 +277,8 @@ class Group:
 
 
 def _read(reader: _Reader, counts_only: bool) -> tuple:
-    """The six set-based reads behind `completion` and `completion_groups`."""
+    """The five set-based reads (all but the school names) behind `completion` and
+    `completion_groups`."""
     people = reader.people(counts_only)
     activity = reader.activity(counts_only)
     passed = reader.passes(activity, counts_only)
