@@ -263,6 +263,11 @@ def _verdict(content: Content, roles: list[str], done: frozenset[str],
             len({u for t in mine for u in t.unit_ids}))
 
 
+def _roles_key(roles: list[str]) -> str | tuple[str, ...]:
+    """A person's roles as a key for deciding once per combination: most have one."""
+    return roles[0] if len(roles) == 1 else tuple(sorted(roles))
+
+
 @dataclass(frozen=True, slots=True)
 class Group:
     """People of one school in the same state, track by track: the dashboard counts them
@@ -305,7 +310,7 @@ def completion(session: Session, content: Content, cycle: ReviewCycle, today: da
     for pid, (name, email, job, school_id, roles) in people.items():
         done = done_sets.get(pid, nothing)
         last, best, started = activity.get(pid, no_activity)
-        key = (roles[0] if len(roles) == 1 else tuple(sorted(roles)), done, started)
+        key = (_roles_key(roles), done, started)
         verdict = decided.get(key)
         if verdict is None:
             verdict = decided[key] = _verdict(content, roles, done, started)
@@ -332,7 +337,7 @@ def completion_groups(session: Session, content: Content, cycle: ReviewCycle, to
     nothing: frozenset[str] = frozenset()
     no_activity = (None, None, nothing)
     counted: Counter[tuple] = Counter(
-        (school_id, roles[0] if len(roles) == 1 else tuple(sorted(roles)),
+        (school_id, _roles_key(roles),
          done_sets.get(pid, nothing), activity.get(pid, no_activity)[2],
          pid in acknowledged)
         for pid, (_, _, _, school_id, roles) in people.items())
