@@ -223,6 +223,20 @@ class _KeyKeptSigner(signers.SimpleSigner):
         return super().sign_raw(data, digest_algorithm)
 
 
+class _MetadataKeptWriter(IncrementalPdfFileWriter):
+    """pyHanko's incremental writer, leaving the document's metadata as WeasyPrint wrote it.
+
+    pyHanko stamps a modification date into the Info dictionary and rewrites the XMP packet
+    to match, reading and parsing that packet from WeasyPrint's object streams first: a
+    third of the signing time. Left alone, the two still agree (PDF/A asks that they do),
+    and the signature dictionary carries the signing time itself, so a certificate's
+    metadata stays its issue date. pyHanko is pinned to 0.38; the signing tests check
+    that the metadata comes out unchanged."""
+
+    def _update_meta(self) -> None:
+        pass
+
+
 class CertificateSigner:
     """The Trust's signing identity, loaded once; signs and checks certificate PDFs."""
 
@@ -256,7 +270,7 @@ class CertificateSigner:
 
     def sign(self, pdf: bytes, reason: str) -> bytes:
         """The PDF with an invisible PAdES signature appended, covering the whole file."""
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        writer = _MetadataKeptWriter(io.BytesIO(pdf))
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME, reason=reason, location=self.location or None,
             subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")

@@ -62,7 +62,7 @@ def test_someone_checks_a_certificate_file_and_a_changed_copy(page, live_server,
     # One byte changed, as any editor would: refused, saying what failed.
     changed = pdf.with_name("governor-verify-changed.pdf")
     data = bytearray(pdf.read_bytes())
-    data[data.index(b"/Producer") + 12] ^= 1
+    data[data.index(b"/Reason (") + len(b"/Reason (")] ^= 1  # inside the signed bytes
     changed.write_bytes(bytes(data))
     visit(page, f"/verify/{code}")
     page.get_by_label("Certificate file (PDF)").set_input_files(str(changed))

@@ -76,11 +76,22 @@ def test_signing_appends_to_weasyprints_file_and_keeps_pdf_a_and_tags(unsigned, 
     assert signed.startswith(unsigned) and len(signed) > len(unsigned)
     root = PdfReader(io.BytesIO(signed)).trailer["/Root"]
     metadata = root["/Metadata"].get_object().get_data()
-    # pyHanko rewrites the XMP packet with the signing time, keeping the PDF/A identity.
+    # The XMP packet is WeasyPrint's, with its PDF/A identity.
     assert re.search(rb'pdfaid:part(="|>)3', metadata)
     assert re.search(rb'pdfaid:conformance(="|>)U', metadata)
     assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
     assert root["/Lang"] == "en-GB"
+
+
+def test_signing_leaves_the_metadata_as_weasyprint_wrote_it(unsigned, signed):
+    # The Info dictionary and the XMP packet keep the issue's dates, and so still agree as
+    # PDF/A asks; the signing time is the signature's own.
+    before, after = (PdfReader(io.BytesIO(pdf)) for pdf in (unsigned, signed))
+    assert dict(after.metadata) == dict(before.metadata)
+    assert after.trailer["/Root"]["/Metadata"].get_object().get_data() == \
+        before.trailer["/Root"]["/Metadata"].get_object().get_data()
+    [embedded] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    assert embedded.self_reported_timestamp is not None
 
 
 def test_the_invisible_signature_field_is_printable_as_pdf_a_requires(signed):
@@ -94,8 +105,7 @@ def test_the_signers_check_accepts_the_untouched_file(signer, signed):
 
 def test_one_changed_byte_breaks_the_signature(signer, signed):
     changed = bytearray(signed)
-    at = changed.index(b"/Producer")
-    changed[at + 12] ^= 1
+    changed[changed.index(b"Amelia Patel)")] ^= 1  # the name the signature's reason states
     check = signer.check(bytes(changed))
     assert check.signed and not check.intact and not check.valid
 
