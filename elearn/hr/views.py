@@ -59,7 +59,7 @@ from elearn.hr.people_list import (
 from elearn.hr.summary import summarise_groups
 from elearn.models import MANUAL, ROLE_LABELS, Attempt, Person, ReviewCycle, Role, utcnow
 from elearn.people import leavers
-from elearn.quiz.attempts import carried_over
+from elearn.quiz.passes import carried_over
 from elearn.wording import people_count
 
 bp = Blueprint("hr", __name__, url_prefix="/hr", template_folder="templates")

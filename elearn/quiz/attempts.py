@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
-from elearn.auth.signed_in import SIGNED_IN_PERSON, signed_in_person_select
 from elearn.content.drawing import covering_draw, unit_requirements
 from elearn.content.model import Content, Unit
-from elearn.cycles.rules import cycle_in_force_id, deadline_passed
+from elearn.cycles.rules import deadline_passed
 from elearn.hot_statements import HotStatement
 from elearn.models import (
     INSERTS,
@@ -22,11 +22,11 @@ from elearn.models import (
     AnyPerson,
     Attempt,
     AttemptResult,
-    CarriedOverPass,
 )
 from elearn.people.rules import tracks_of
 from elearn.quiz.grading import ResponseError, check_response, grade
 from elearn.quiz.on_screen import AttemptOnScreen, attempt_on_screen
+from elearn.quiz.passes import CarriedOver, pass_carried_over_at
 from elearn.quiz.saving import save_unless_submitted
 
 
@@ -125,62 +125,6 @@ def _refuse_closed(attempt: Attempt | AttemptOnScreen, cycle: AnyCycle,
             "longer be accepted. The Trust will reopen training when the policy is reviewed.")
 
 
-@dataclass(frozen=True)
-class CarriedOver:
-    """A unit's pass in an earlier cycle that counts in this one, as pages show it."""
-
-    unit_id: str
-    passed_at: datetime | None  # when the passing attempt was submitted
-    attempt_number: int
-
-
-_PASS, _RESULT, _PASSED_IN = (CarriedOverPass.__table__, AttemptResult.__table__,
-                              Attempt.__table__.alias("passed_in"))
-_PERSON_IN_CYCLE = (_PASS.c.person_id == bindparam("person_id"),
-                    _PASS.c.cycle_id == bindparam("cycle_id"))
-# A pass carried over: its unit, when and in which attempt it was passed.
-_CARRIED_OVER_COLUMNS = (_PASS.c.unit_id.label("carried_unit_id"),
-                         _RESULT.c.submitted_at.label("carried_passed_at"),
-                         _PASSED_IN.c.number.label("carried_number"))
-_PASSES_WITH_ATTEMPTS = (_PASS.join(_PASSED_IN, _PASSED_IN.c.id == _PASS.c.attempt_id)
-                         .outerjoin(_RESULT, _RESULT.c.attempt_id == _PASSED_IN.c.id))
-# Read on every learner page, as plain values: the ORM's pass, with its attempt and result
-# joined, cost PostgreSQL's pages more than the query.
-_CARRIED_OVER = HotStatement(select(*_CARRIED_OVER_COLUMNS).select_from(_PASSES_WITH_ATTEMPTS)
-                             .where(*_PERSON_IN_CYCLE))
-_CARRIED_OVER_AT_UNIT = HotStatement(select(_PASS.c.id).where(
-    *_PERSON_IN_CYCLE, _PASS.c.unit_id == bindparam("unit_id")))
-# The same passes, into the cycle in force, read with the signed-in person: one row per
-# role and pass (a row with no pass's columns if there is none).
-_SIGNED_IN_AND_CARRIED_OVER = HotStatement(signed_in_person_select(
-    *_CARRIED_OVER_COLUMNS,
-    joined=lambda tables: tables.outerjoin(
-        _PASSES_WITH_ATTEMPTS, and_(_PASS.c.person_id == SIGNED_IN_PERSON.c.id,
-                                    _PASS.c.cycle_id == cycle_in_force_id()))))
-
-
-def _carried_over_from(rows) -> dict[str, CarriedOver]:
-    return {row.carried_unit_id: CarriedOver(row.carried_unit_id, row.carried_passed_at,
-                                             row.carried_number)
-            for row in rows if row.carried_unit_id is not None}
-
-
-def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, CarriedOver]:
-    """Units whose pass in an earlier cycle counts in this one: when, and in which attempt,
-    each was passed."""
-    return _carried_over_from(
-        _CARRIED_OVER.rows(session, {"person_id": person_id, "cycle_id": cycle_id}))
-
-
-def signed_in_and_carried_over(session: Session, session_token: str
-                               ) -> tuple[list[tuple], dict[str, CarriedOver]]:
-    """The signed-in person's rows (for the session's loader; none if the token is no one's)
-    and the passes carried over into the cycle in force, as carried_over() gives them, in
-    one statement."""
-    rows = _SIGNED_IN_AND_CARRIED_OVER.rows(session, {"session_token": session_token})
-    return rows, _carried_over_from(rows)
-
-
 _ATTEMPT = Attempt.__table__
 
 
@@ -231,10 +175,24 @@ def open_attempt_for(attempts: Iterable[Attempt], fingerprint: str) -> Attempt |
                  and a.content_fingerprint == fingerprint), None)
 
 
-def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: AnyCycle,
+class AttemptStarted(NamedTuple):
+    """Where starting a unit leads: the attempt, and its first unanswered question (from 1)."""
+
+    attempt_id: int
+    number: int
+
+
+def _first_unanswered(attempt: Attempt) -> int:
+    return next((n for n, qid in enumerate(attempt.question_ids, 1)
+                 if attempt.answer_for(qid) is None), 1)
+
+
+def begin_attempt(session: Session, content: Content, person: AnyPerson, cycle: AnyCycle,
                   unit_id: str, today: date, now: datetime,
-                  rng: random.Random | None = None) -> Attempt:
-    """Resume the open attempt at a unit, or start a new one (a retake after a fail)."""
+                  rng: random.Random | None = None) -> AttemptStarted:
+    """Resume the open attempt at a unit, or start a new one (a retake after a fail): where
+    its questions begin. A new attempt begins at its first question, so it is not read back
+    (a round trip of every start on PostgreSQL)."""
     unit = content.units.get(unit_id)
     tracks = tracks_of(content, person)
     if unit is None or not any(unit_id in t.unit_ids for t in tracks):
@@ -246,11 +204,10 @@ def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: 
     existing = attempts_for(session, person.id, cycle.id, unit_id)
     open_attempt = open_attempt_for(existing, unit.fingerprint)
     if open_attempt is not None:
-        return open_attempt
+        return AttemptStarted(open_attempt.id, _first_unanswered(open_attempt))
     if unit_state(existing, unit.fingerprint) is UnitState.PASSED:
         raise AttemptClosed("You have already passed this unit in this review cycle.")
-    if _CARRIED_OVER_AT_UNIT.first(session, {"person_id": person.id, "cycle_id": cycle.id,
-                                             "unit_id": unit_id}) is not None:
+    if pass_carried_over_at(session, person.id, cycle.id, unit_id):
         raise AttemptClosed("Your pass at this unit in the last review cycle carries over: "
                             "the policy's changes do not touch it.")
     question_ids, option_order = draw(unit, rng or random.SystemRandom(),
@@ -271,10 +228,17 @@ def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: 
                                 unit.fingerprint)
         if made is None:
             raise AttemptError("Another start of this unit got in first. Try again.")
-        return made
-    # Read back through the ORM (one prebuilt query): the session then knows the row as it
-    # knows any it loaded, and a rollback expires it like the others.
-    return attempt_with_answers(session, attempt_id[0])
+        return AttemptStarted(made.id, _first_unanswered(made))
+    return AttemptStarted(attempt_id[0], 1)
+
+
+def start_attempt(session: Session, content: Content, person: AnyPerson, cycle: AnyCycle,
+                  unit_id: str, today: date, now: datetime,
+                  rng: random.Random | None = None) -> Attempt:
+    """begin_attempt, giving the attempt itself (read through the ORM, so that the session
+    knows it as it knows any row it loaded)."""
+    started = begin_attempt(session, content, person, cycle, unit_id, today, now, rng)
+    return attempt_with_answers(session, started.attempt_id)
 
 
 # A save and a submit take turns at the attempt's row: the submit holds it from before it

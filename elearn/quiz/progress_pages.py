@@ -8,7 +8,7 @@ from flask_login import current_user
 from elearn.auth.sessions import kept_or_read, login_required_reading
 from elearn.extensions import db
 from elearn.models import AnyCycle
-from elearn.quiz.attempts import CarriedOver, carried_over, signed_in_and_carried_over
+from elearn.quiz.passes import CarriedOver, carried_over, signed_in_and_carried_over
 
 # login_required, for a page showing the learner's progress in the cycle in force: the
 # passes carried over into it are read in the signed-in person's statement.

@@ -36,6 +36,7 @@ from elearn.quiz import attempts as service
 from elearn.quiz.forms import kept_input, response_from_form
 from elearn.quiz.next_unit import next_unit_after
 from elearn.quiz.on_screen import signed_in_and_attempt_on_screen
+from elearn.quiz.passes import carried_over
 from elearn.quiz.progress_pages import my_carried_over, signed_in_with_carried_over
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
@@ -95,20 +96,16 @@ def start(unit_id: str):
     # FlaskForm here would only check it again.
     cycle = cycle_in_force_or_404()
     try:
-        attempt = service.start_attempt(db.session, content(), _person(), cycle, unit_id,
+        started = service.begin_attempt(db.session, content(), _person(), cycle, unit_id,
                                         date.today(), utcnow())
     except service.AttemptNotFound:
         abort(404)
     except service.AttemptError as exc:
         flash(str(exc), "error")
         return redirect(url_for("quiz.unit", unit_id=unit_id))
-    # Read before the commit (on SQLite), which would expire the attempt and cost a second
-    # transaction.
-    attempt_id = attempt.id
-    number = next((n for n, qid in enumerate(attempt.question_ids, 1)
-                   if attempt.answer_for(qid) is None), 1)
     db.session.commit()
-    return redirect(url_for("quiz.question", attempt_id=attempt_id, number=number))
+    return redirect(url_for("quiz.question", attempt_id=started.attempt_id,
+                            number=started.number))
 
 
 def _question_of(attempt: Attempt | service.AttemptOnScreen, number: int) -> Question:
@@ -288,4 +285,4 @@ def _next_unit_after(attempt: Attempt, cycle: AnyCycle | None):
         return None
     return next_unit_after(content(), my_tracks(), attempt.unit_id,
                            service.attempts_for(db.session, attempt.person_id, cycle.id),
-                           service.carried_over(db.session, attempt.person_id, cycle.id))
+                           carried_over(db.session, attempt.person_id, cycle.id))

@@ -97,7 +97,7 @@ def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_per
         PolicyAcknowledgement,
         ReviewCycle,
     )
-    from elearn.quiz import attempts, on_screen
+    from elearn.quiz import on_screen, passes
 
     person = make_person(Role.STAFF, Role.HR, school="central")
     made = Attempt(person_id=person.id, cycle_id=cycle.id, unit_id="u", number=1,
@@ -133,14 +133,14 @@ def test_every_hot_statement_of_the_app_gives_what_sqlalchemy_gives(db, make_per
     mine = {"person_id": person.id, "cycle_id": cycle.id}
     for statement, params in [
             (acknowledgement._ACKNOWLEDGEMENT, mine),
-            (attempts._CARRIED_OVER, mine),
-            (attempts._CARRIED_OVER_AT_UNIT, mine | {"unit_id": "u"}),
+            (passes._CARRIED_OVER, mine),
+            (passes._CARRIED_OVER_AT_UNIT, mine | {"unit_id": "u"}),
             (issuing._MISSING_FOR_PERSON, {"person_id": person.id}),
             (services._MY_CERTIFICATES, {"person_id": person.id}),
             (rules._PREVIOUS_VERSION, {"reviewed_on": cycle.reviewed_on,
                                        "cycle_id": cycle.id}),
             (sessions._PERSON_BY_SESSION_TOKEN, {"session_token": person.session_token}),
-            (attempts._SIGNED_IN_AND_CARRIED_OVER, {"session_token": person.session_token}),
+            (passes._SIGNED_IN_AND_CARRIED_OVER, {"session_token": person.session_token}),
             (rules._CURRENT_VALUES, {}),
             (on_screen._ATTEMPT_ON_SCREEN, {"attempt_id": made.id}),
             (on_screen._SIGNED_IN_AND_ATTEMPT_ON_SCREEN,

@@ -4,7 +4,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from elearn.current import content
@@ -57,6 +57,42 @@ def test_starting_twice_resumes_the_same_open_attempt(db, make_person, cycle):
     db.session.commit()
     second = _start(db, person, cycle)
     assert first.id == second.id
+
+
+def _begin(db, person, cycle):
+    return service.begin_attempt(db.session, content(), person, cycle, "friends",
+                                 date.today(), utcnow())
+
+
+def test_a_new_attempt_begins_at_its_first_question_and_is_not_read_back(
+        db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    attempts_read = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        if "FROM attempt" in statement:
+            attempts_read.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        started = _begin(db, person, cycle)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    db.session.commit()
+    assert started.number == 1
+    assert db.session.get(Attempt, started.attempt_id).person_id == person.id
+    assert len(attempts_read) == 1  # the attempts at the unit so far, none read back
+
+
+def test_a_resumed_attempt_begins_at_its_first_unanswered_question(db, make_person, cycle):
+    person = make_person(Role.STAFF)
+    attempt = _start(db, person, cycle, rng=random.Random(1))
+    db.session.commit()
+    question, option = _first_question_and_option(attempt)
+    service.save_answer(db.session, content(), person, cycle, attempt.id, question.id,
+                        [option], date.today(), utcnow())
+    db.session.commit()
+    assert _begin(db, person, cycle) == (attempt.id, 2)
 
 
 def test_attempt_records_the_unit_fingerprint_cycle_and_pass_mark(db, make_person, cycle):

@@ -9,8 +9,8 @@ import pytest
 
 from elearn.current import content
 from elearn.models import Attempt, AttemptResult, CarriedOverPass, ReviewCycle, Role, utcnow
-from elearn.quiz.attempts import attempts_for, carried_over, progress
-from elearn.quiz.passes import passed_unit_ids
+from elearn.quiz.attempts import attempts_for, progress
+from elearn.quiz.passes import carried_over, passed_unit_ids
 
 
 @pytest.fixture
