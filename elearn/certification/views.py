@@ -117,8 +117,9 @@ def download(code: str):
         abort(404)
     if row.revoked_at is not None:  # withdrawn: no longer handed out, to anyone
         abort(404)
-    if not current_user.is_authenticated or \
-            not may_see_person(current_user, _Holder(row.holder_id, row.holder_school_id)):
+    viewer = current_user._get_current_object()  # once through the proxy, not per attribute
+    if not viewer.is_authenticated or \
+            not may_see_person(viewer, _Holder(row.holder_id, row.holder_school_id)):
         abort(404)
     filename = f"certificate-{row.track_id}-{codes.display(code)}.pdf"
     if revalidating:  # a stale copy (rare): read the bytes only now they are needed
