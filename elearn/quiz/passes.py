@@ -70,13 +70,6 @@ _CARRIED_OVER = HotStatement(select(*_CARRIED_OVER_COLUMNS).select_from(_PASSES_
                              .where(*_PERSON_IN_CYCLE))
 _CARRIED_OVER_AT_UNIT = HotStatement(select(_PASS.c.id).where(
     *_PERSON_IN_CYCLE, _PASS.c.unit_id == bindparam("unit_id")))
-
-
-def pass_carried_over_at(session: Session, person_id: int, cycle_id: int,
-                         unit_id: str) -> bool:
-    """Whether the person's pass at the unit in the cycle before counts in this one."""
-    return _CARRIED_OVER_AT_UNIT.first(session, {"person_id": person_id, "cycle_id": cycle_id,
-                                                 "unit_id": unit_id}) is not None
 # The same passes, into the cycle in force, read with the signed-in person: one row per
 # role and pass (a row with no pass's columns if there is none).
 _SIGNED_IN_AND_CARRIED_OVER = HotStatement(signed_in_person_select(
@@ -97,6 +90,13 @@ def carried_over(session: Session, person_id: int, cycle_id: int) -> dict[str, C
     each was passed."""
     return _carried_over_from(
         _CARRIED_OVER.rows(session, {"person_id": person_id, "cycle_id": cycle_id}))
+
+
+def pass_carried_over_at(session: Session, person_id: int, cycle_id: int,
+                         unit_id: str) -> bool:
+    """Whether the person's pass at the unit in the cycle before counts in this one."""
+    return _CARRIED_OVER_AT_UNIT.first(session, {"person_id": person_id, "cycle_id": cycle_id,
+                                                 "unit_id": unit_id}) is not None
 
 
 def signed_in_and_carried_over(session: Session, session_token: str
