@@ -259,10 +259,14 @@ class CertificateSigner:
         self.trusted = [self.certificate, *self.signer.cert_registry]
         self.fingerprint = hashlib.sha256(self.certificate.dump()).hexdigest()
         # Room for the signature, fixed: pyHanko would otherwise sign twice, once only to
-        # measure it. A CMS signature is the signature value, the certificates and a few
-        # attributes; 8 KiB more than the certificates is ample for any key size.
+        # measure it. A CMS signature is the certificates, the signature value (an RSA
+        # one is the key's length, an ECDSA one at most twice it and a few bytes) and
+        # attributes of about 500 bytes: 1 KiB is left for those. pyHanko counts the room
+        # in hex digits, two per byte. Every byte left unused is a zero in every file
+        # stored and sent (the earlier 8 KiB of room left about 5.7 KB of them).
         certificates = sum(len(c.dump()) for c in self.trusted)
-        self.bytes_reserved = 2 * ((8192 + certificates) // 2 + 1)  # pyHanko: even
+        signature = 2 * (self.signer.signing_key.bit_size + 7) // 8 + 16
+        self.bytes_reserved = 2 * (certificates + signature + 1024)
 
     @property
     def subject(self) -> str:
