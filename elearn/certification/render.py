@@ -180,16 +180,26 @@ class CertificateRenderer:
 
     def render(self, context: CertificateContext) -> bytes:
         """The certificate as PDF/A-3u bytes, signed when the renderer has a signer."""
-        pdf = self.render_unsigned(context)
         if self.signer is None:
-            return pdf
-        return self.signer.sign(pdf, reason=signature_reason(context))
+            return self.render_unsigned(context)
+        return self.signer.seal(self.render_for_sealing(context))
+
+    def render_for_sealing(self, context: CertificateContext) -> bytes:
+        """The certificate with its signature field and the room for the signature, which
+        the signer's `seal` fills in."""
+        reason = signature_reason(context)
+        return self._write(context, lambda _document, pdf: self.signer.add_signature_field(
+            pdf, reason))
 
     def render_unsigned(self, context: CertificateContext) -> bytes:
+        return self._write(context, None)
+
+    def _write(self, context: CertificateContext, finisher) -> bytes:
         out = io.BytesIO()
         # Tagged: a screen reader reads the certificate in order, with the images' alt text
         # (measured: no dearer to render than untagged).
-        self.lay_out(context).write_pdf(out, pdf_variant=PDF_VARIANT, pdf_tags=True)
+        self.lay_out(context).write_pdf(out, pdf_variant=PDF_VARIANT, pdf_tags=True,
+                                        finisher=finisher)
         return out.getvalue()
 
     def lay_out(self, context: CertificateContext) -> Document:

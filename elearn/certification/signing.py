@@ -1,9 +1,10 @@
 """Signing certificates (PAdES, with pyHanko) and checking a signed file. No Flask.
 
 A certificate is signed once, when it is issued, with the Trust's document-signing key (a
-PKCS#12 file). The signature is added as an incremental update after WeasyPrint's output,
-so the PDF/A-3u file and its tags are untouched, and it covers every byte of the file: a
-changed name or date breaks it. Checking a file asks pyHanko's validator whether the
+PKCS#12 file). WeasyPrint writes the signature's field and dictionary into the PDF/A-3u
+file with room for the signature (`add_signature_field`); the signature is then made over
+every byte of the file but that room, and written into it (`seal`): a changed name or date
+breaks it. Checking a file asks pyHanko's validator whether the
 signature is intact, covers the whole file and was made with a certificate the app trusts
 (its own signing certificate); no network is used.
 """
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pydyf
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -27,9 +29,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
+from pyhanko.sign import signers
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -167,6 +168,10 @@ class _CmsTemplate:
         return cms.ContentInfo.load(made)
 
 
+# What `CertificateSigner._cms` asks for: a PAdES signature of a SHA-256 digest.
+_PADES_KEY = ("sha256", True, True, None, 32)
+
+
 class _KeyKeptSigner(signers.SimpleSigner):
     """pyHanko's SimpleSigner decodes the private key again for every signature, and
     cryptography checks an RSA key when decoding it (about 30 ms, twice a certificate).
@@ -198,19 +203,25 @@ class _KeyKeptSigner(signers.SimpleSigner):
         if use_pades and settings is not None:
             settings = replace(settings, signing_time=None)
         key = (digest_algorithm, use_pades, is_pdf_sig, settings, len(data_digest))
-        template = self.__dict__.get("_cms_template") if plain else None
-        if template is not None and template.key == key:
-            signed = template.signed_attributes(data_digest)
-            made = template.content_info(signed, self.sign_raw(signed, digest_algorithm))
-            if made is not None:
-                return made
+        made = self.from_template(data_digest, key) if plain else None
+        if made is not None:
+            return made
         content_info = await super().async_sign(
             data_digest, digest_algorithm, dry_run=dry_run, use_pades=use_pades,
             timestamper=timestamper, signed_attr_settings=signed_attr_settings,
             is_pdf_sig=is_pdf_sig, encap_content_info=encap_content_info)
-        if plain and template is None:
+        if plain and self.__dict__.get("_cms_template") is None:
             self._cms_template = _CmsTemplate.of(content_info, data_digest, key)
         return content_info
+
+    def from_template(self, digest: bytes, key: tuple | None = None) -> cms.ContentInfo | None:
+        """A signature made from the kept template, if there is one for `key` (by default
+        the PAdES signature of a SHA-256 digest, as certificates are signed); else None."""
+        template = self.__dict__.get("_cms_template")
+        if template is None or template.key != (key or _PADES_KEY):
+            return None
+        signed = template.signed_attributes(digest)
+        return template.content_info(signed, self.sign_raw(signed, template.key[0]))
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         key = self.kept_key
@@ -223,18 +234,19 @@ class _KeyKeptSigner(signers.SimpleSigner):
         return super().sign_raw(data, digest_algorithm)
 
 
-class _MetadataKeptWriter(IncrementalPdfFileWriter):
-    """pyHanko's incremental writer, leaving the document's metadata as WeasyPrint wrote it.
+class _SignatureDictionary(pydyf.Dictionary):
+    """The signature dictionary, written as an object of its own: in a compressed object
+    stream its room for the signature could not be found and filled in the file's bytes."""
 
-    pyHanko stamps a modification date into the Info dictionary and rewrites the XMP packet
-    to match, reading and parsing that packet from WeasyPrint's object streams first: a
-    third of the signing time. Left alone, the two still agree (PDF/A asks that they do),
-    and the signature dictionary carries the signing time itself, so a certificate's
-    metadata stays its issue date. pyHanko is pinned to 0.38; the signing tests check
-    that the metadata comes out unchanged."""
+    @property
+    def compressible(self) -> bool:
+        return False
 
-    def _update_meta(self) -> None:
-        pass
+
+# Fixed-width stand-ins, filled in by `seal` without moving a byte: the byte range has room
+# for three ten-digit numbers (the file is far smaller than 10 GB).
+_BYTE_RANGE = b"[0 0000000000 0000000000 0000000000]"
+_CONTENTS = b"/Contents <"
 
 
 class CertificateSigner:
@@ -272,15 +284,53 @@ class CertificateSigner:
     def subject(self) -> str:
         return self.certificate.subject.human_friendly
 
-    def sign(self, pdf: bytes, reason: str) -> bytes:
-        """The PDF with an invisible PAdES signature appended, covering the whole file."""
-        writer = _MetadataKeptWriter(io.BytesIO(pdf))
-        meta = signers.PdfSignatureMetadata(
-            field_name=FIELD_NAME, reason=reason, location=self.location or None,
-            subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
-        signer = signers.PdfSigner(meta, signer=self.signer)
-        out = _run(lambda: signer.async_sign_pdf(writer, bytes_reserved=self.bytes_reserved))
-        return out.getvalue()
+    def add_signature_field(self, pdf: pydyf.PDF, reason: str) -> None:
+        """Add to a PDF WeasyPrint is about to write an invisible signature field, and its
+        PAdES signature dictionary with room for the signature; `seal` fills it in. (A
+        WeasyPrint finisher.) pyHanko added the same as an incremental update, reading
+        and rewriting the whole file to do it: most of the signing time."""
+        signature = _SignatureDictionary({
+            "Type": "/Sig", "Filter": "/Adobe.PPKLite", "SubFilter": "/ETSI.CAdES.detached",
+            "M": pydyf.String(datetime.now(UTC).strftime("D:%Y%m%d%H%M%SZ")),
+            "Reason": pydyf.String(reason),
+            **({"Location": pydyf.String(self.location)} if self.location else {}),
+            "ByteRange": _BYTE_RANGE, "Contents": b"<" + b"0" * self.bytes_reserved + b">"})
+        pdf.add_object(signature)
+        page = pdf.objects[pdf.pages["Kids"][0]]
+        # Printable and locked, with no area: PDF/A asks that an annotation print.
+        field = pydyf.Dictionary({
+            "FT": "/Sig", "T": pydyf.String(FIELD_NAME), "Type": "/Annot",
+            "Subtype": "/Widget", "F": 132, "Rect": pydyf.Array([0, 0, 0, 0]),
+            "P": page.reference, "V": signature.reference})
+        pdf.add_object(field)
+        page.setdefault("Annots", pydyf.Array()).append(field.reference)
+        pdf.catalog["AcroForm"] = pydyf.Dictionary({
+            "Fields": pydyf.Array([field.reference]), "SigFlags": 3})
+        # The PAdES extension to PDF 1.7 the file uses, declared as ISO 32000-1 asks.
+        pdf.catalog["Extensions"] = pydyf.Dictionary({"ESIC": pydyf.Dictionary({
+            "Type": "/DeveloperExtensions", "BaseVersion": "/1.7", "ExtensionLevel": 1})})
+
+    def seal(self, pdf: bytes) -> bytes:
+        """The PDF written with `add_signature_field`, signed: the byte range filled in, and
+        the CMS signature over every byte of the file outside its room."""
+        at = pdf.rindex(_BYTE_RANGE)
+        start = pdf.index(_CONTENTS, at) + len(_CONTENTS) - 1  # the room's "<"
+        end = start + self.bytes_reserved + 2  # the room, with its < and >
+        ranges = f"[0 {start} {end} {len(pdf) - end}]".encode().ljust(len(_BYTE_RANGE))
+        pdf = pdf[:at] + ranges + pdf[at + len(_BYTE_RANGE):]
+        digest = hashlib.sha256(pdf[:start])
+        digest.update(pdf[end:])
+        signature = self._cms(digest.digest()).dump().hex().encode()
+        if len(signature) > self.bytes_reserved:
+            raise ValueError(f"the signature ({len(signature)} hex digits) is larger than "
+                             f"the room kept for it ({self.bytes_reserved})")
+        return pdf[:start + 1] + signature.ljust(self.bytes_reserved, b"0") + pdf[end - 1:]
+
+    def _cms(self, digest: bytes) -> cms.ContentInfo:
+        made = self.signer.from_template(digest)
+        if made is not None:  # the usual case: no event loop needed
+            return made
+        return _run(lambda: self.signer.async_sign(digest, "sha256", use_pades=True))
 
     def stated_reasons(self, pdf: bytes) -> list[str]:
         """What a file says about itself: its signatures' reasons and its keywords, where

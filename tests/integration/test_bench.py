@@ -40,7 +40,7 @@ def _ratio(output: str, label: str) -> float:
 def test_bench_prints_every_figure_as_a_ratio_to_its_baseline():
     output = _run("run.py")
     for label in ("certificate render and sign, CPU s",
-                  "  of which signing (PAdES, pyHanko), CPU s",
+                  "  of which signing (PAdES, made and written in), CPU s",
                   "  the same, vs the minimal doc as plain PDF",
                   "  the required fields alone, unstyled (vs the minimal doc)",
                   "[SQLite] question page, req/s",
