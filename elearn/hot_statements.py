@@ -129,8 +129,8 @@ class HotStatement:
         cursor = self._run(session, connection, compiled, params)
         rows = cursor.fetchall()
         if compiled.convert is None:  # the driver's type codes are known once it has run
-            # Only the columns that need it: a row of twenty values, two or three of them
-            # converted, cost a generator step per value (a tenth of a download).
+            # Only the columns that need it: a generator step for each of a row's values
+            # (twenty on the download's, one of them converted) cost three times as much.
             compiled.convert = [
                 (i, fn) for i, (type_, described) in enumerate(
                     zip(compiled.columns, cursor.description, strict=True))

