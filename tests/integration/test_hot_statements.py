@@ -4,6 +4,9 @@ ways, inside the session's transaction, errors raised as SQLAlchemy's."""
 from __future__ import annotations
 
 import contextlib
+import sqlite3
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -218,28 +221,130 @@ def test_a_question_page_sends_its_one_read_alone_without_a_transaction(
     assert [sql.split()[0] for sql in statements_sent] == ["SELECT"]
 
 
-@pytest.mark.parametrize("fails", [False, True])
-def test_a_view_standing_alone_gives_its_own_connection_back_when_its_app_context_ends(
-        app, db, attempt, fails):
+def _in_another_thread(work):
+    """Run `work` in a thread of its own (as the development server serves each request),
+    where a stand-alone view keeps no connection; its result, or its error raised here."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = work()
+        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def _reading_view(db, person_id: int, fails: bool = False):
+    """A stand-alone view that reads; what it gives: the driver's connection it read on and
+    the pool's connections in use while it ran."""
     from elearn.extensions import each_statement_alone
     from elearn.hot_statements import stand_alone_connection
 
-    held = []  # the view's reads, held past its end: only closing them gives the connection back
-    person_id = attempt.person_id
+    @each_statement_alone
+    def view():
+        HotStatement(_READ).rows(db.session, {"person_id": person_id})
+        seen = (stand_alone_connection.get().connection().connection.driver_connection,
+                db.engine.pool.checkedout())
+        if fails:
+            raise LookupError("the view failed")
+        return seen
+
+    return view
+
+
+def _run_as_a_request(app, view):
+    """Run the view in an app context of its own, ended as a request's is."""
+    with app.app_context():
+        return view()
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_in_another_thread_a_view_standing_alone_gives_its_connection_back_as_its_context_ends(
+        app, db, attempt, fails):
+    view = _reading_view(db, attempt.person_id, fails)
+    db.session.remove()
+
+    def request():
+        with pytest.raises(LookupError) if fails else contextlib.nullcontext():
+            return _run_as_a_request(app, view)
+
+    _in_another_thread(request)
+    assert db.engine.pool.checkedout() == 0
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_in_the_main_thread_a_view_standing_alone_keeps_its_idle_connection_for_the_next(
+        app, db, attempt, fails):
+    view, reading = (_reading_view(db, attempt.person_id, fails),
+                     _reading_view(db, attempt.person_id))
+    db.session.remove()
+    with pytest.raises(LookupError) if fails else contextlib.nullcontext():
+        _run_as_a_request(app, view)
+    assert db.engine.pool.checkedout() == 1  # kept, not given back
+    first_driver_connection = _run_as_a_request(app, view if not fails else reading)[0]
+    again, in_use = _run_as_a_request(app, reading)
+    assert again is first_driver_connection and in_use == 1
+
+
+def test_disposing_of_the_engine_closes_the_kept_connection(app, db, attempt):
+    view = _reading_view(db, attempt.person_id)
+    db.session.remove()
+    driver, _ = _run_as_a_request(app, view)
+    assert db.engine.pool.checkedout() == 1
+    db.engine.dispose()  # as before its database is dropped: nothing may hold it open
+    if db.engine.dialect.name == "sqlite":
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            driver.execute("SELECT 1")
+    else:
+        assert driver.closed
+
+
+def test_a_connection_left_in_a_transaction_by_its_view_is_given_back_not_kept(app, db, attempt):
+    from elearn.extensions import each_statement_alone
+    from elearn.hot_statements import stand_alone_connection
+
+    @each_statement_alone
+    def view():  # a transaction begun on the driver, which SQLAlchemy does not know of
+        driver = stand_alone_connection.get().connection().connection.driver_connection
+        driver.execute("BEGIN")
+        return driver
+
+    db.session.remove()
+    driver = _run_as_a_request(app, view)
+    assert db.engine.pool.checkedout() == 0
+    # The pool's reset ended the transaction before anyone else could be given it.
+    in_transaction = (driver.in_transaction if db.engine.dialect.name == "sqlite"
+                      else driver.info.transaction_status.name != "IDLE")
+    assert not in_transaction
+
+
+@pytest.mark.parametrize("stale", ["older than pool_recycle", "invalidated"])
+def test_a_kept_connection_the_pool_would_not_hand_out_again_is_replaced(
+        app, db, attempt, stale):
+    from elearn.extensions import each_statement_alone
+    from elearn.hot_statements import stand_alone_connection
 
     @each_statement_alone
     def view():
-        held.append(stand_alone_connection.get())
-        HotStatement(_READ).rows(db.session, {"person_id": person_id})
-        held.append(db.engine.pool.checkedout())
-        if fails:
-            raise LookupError("the view failed")
+        connection = stand_alone_connection.get().connection()
+        if stale == "invalidated":  # as after a lost server seen on another connection
+            connection.connection.invalidate(soft=True)
+        return connection.connection.driver_connection
 
+    reading = _reading_view(db, attempt.person_id)
     db.session.remove()
-    with app.app_context():  # a request's own, ended as a request's is
-        with pytest.raises(LookupError) if fails else contextlib.nullcontext():
-            view()
-    assert held[1] == 1 and db.engine.pool.checkedout() == 0
+    first = _run_as_a_request(app, view)
+    if stale == "older than pool_recycle":
+        db.engine.pool._recycle = 0
+        time.sleep(0.01)
+    second, in_use = _run_as_a_request(app, reading)
+    assert second is not first and in_use == 1
 
 
 def test_a_view_standing_alone_keeps_its_connection_until_the_session_has_closed(
@@ -265,12 +370,15 @@ def test_a_view_standing_alone_keeps_its_connection_until_the_session_has_closed
         db.session.execute(select(_ATTEMPT.c.id))  # the session's transaction, on it
         return "done"
 
+    def request():  # in a thread of its own, where the connection goes back to the pool
+        with app.app_context():
+            assert view() == "done" and ended == []
+
     db.session.remove()
     event.listen(Session, "after_transaction_end", session_ended)
     event.listen(db.engine.pool, "checkin", checked_in)
     try:
-        with app.app_context():
-            assert view() == "done" and ended == []
+        _in_another_thread(request)
     finally:
         event.remove(Session, "after_transaction_end", session_ended)
         event.remove(db.engine.pool, "checkin", checked_in)
