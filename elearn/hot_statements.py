@@ -106,12 +106,13 @@ class StandAloneConnection:
 # time, where a thread of its own per request (the development server's) would strand one
 # in every thread it ends.
 _kept: dict[Engine, Connection] = {}
-_MAIN_THREAD = threading.main_thread()
 
 
 def _take_kept(engine: Engine) -> Connection | None:
     """The connection kept for this thread, unless the pool would not hand it out again."""
-    connection = _kept.pop(engine, None) if threading.current_thread() is _MAIN_THREAD else None
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    connection = _kept.pop(engine, None)
     if connection is None:
         return None
     # As the pool decides at each checkout (pool/base.py, get_connection): older than
@@ -127,7 +128,7 @@ def _take_kept(engine: Engine) -> Connection | None:
 
 def _keep(engine: Engine, connection: Connection) -> bool:
     """Keep the connection for the next view, if it is idle and this is the main thread."""
-    if threading.current_thread() is not _MAIN_THREAD or engine in _kept \
+    if threading.current_thread() is not threading.main_thread() or engine in _kept \
             or connection.closed or connection.invalidated or connection.in_transaction() \
             or not _driver_idle(connection):
         return False
