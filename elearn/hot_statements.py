@@ -127,8 +127,11 @@ def _take_kept(engine: Engine) -> Connection | None:
 
 
 def _keep(engine: Engine, connection: Connection) -> bool:
-    """Keep the connection for the next view, if it is idle and this is the main thread."""
+    """Keep the connection for the next view, if it is idle and this is the main thread,
+    unless the pool pings each connection it hands out (pool_pre_ping: then every request's
+    is pinged, as asked)."""
     if threading.current_thread() is not threading.main_thread() or engine in _kept \
+            or engine.pool._pre_ping \
             or connection.closed or connection.invalidated or connection.in_transaction() \
             or not _driver_idle(connection):
         return False

@@ -305,6 +305,15 @@ def test_disposing_of_the_engine_closes_the_kept_connection(app, db, attempt):
         assert driver.closed
 
 
+def test_with_pre_ping_a_views_connection_is_given_back_to_be_pinged_at_the_next(
+        app, db, attempt):
+    view = _reading_view(db, attempt.person_id)
+    db.session.remove()
+    db.engine.pool._pre_ping = True  # as ELEARN_DATABASE_PRE_PING=1 makes it
+    _run_as_a_request(app, view)
+    assert db.engine.pool.checkedout() == 0
+
+
 def test_a_connection_left_in_a_transaction_by_its_view_is_given_back_not_kept(app, db, attempt):
     from elearn.extensions import each_statement_alone
     from elearn.hot_statements import stand_alone_connection
