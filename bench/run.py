@@ -157,6 +157,12 @@ def _requests_per_second(url: str, *options: str, seconds: int | None = None) ->
 _last_run: dict[str, int] = {}
 
 
+def _median_ratio(ours: list[tuple[float, float]], base: list[tuple[float, float]]) -> float:
+    """The median of each round's rate against that round's baseline rate: a change in the
+    machine's load between rounds moves both runs of a round alike."""
+    return statistics.median(o[0] / b[0] for o, b in zip(ours, base, strict=True))
+
+
 def _with_cpu(server_pid: int, measure) -> tuple[float, float]:
     """Run one wrk measurement: (requests per second, workers' CPU seconds per request).
 
@@ -510,8 +516,7 @@ def bench_server(database_url: str | None, workers: int = 2,
                 continue
             # Each round's page against that round's /healthz, then the median: a change
             # in the machine's load between rounds moves both of a round's runs alike.
-            figures[f"{name}_ratio"] = statistics.median(
-                page[0] / hello[0] for page, hello in zip(measured, runs["hello"], strict=True))
+            figures[f"{name}_ratio"] = _median_ratio(measured, runs["hello"])
         figures["hello_machine_cpu"] = statistics.median(machine_cpu)
         # The download figures take turns, in rounds, median of each: on a shared machine
         # a single 5 s run of one of them can be off by half. The guard's pair run one
@@ -534,9 +539,7 @@ def bench_server(database_url: str | None, workers: int = 2,
                     for name, values in rounds.items()}
         figures |= {f"{name}_cpu": statistics.median(cpu for _, cpu in rounds[name])
                     for name in ("download", "signed_in_bytes")}
-        figures["download_ratio"] = statistics.median(
-            ours[0] / base[0]
-            for ours, base in zip(rounds["download"], rounds["signed_in_bytes"], strict=True))
+        figures["download_ratio"] = _median_ratio(rounds["download"], rounds["signed_in_bytes"])
         if server_url:
             figures["round_trip_cpu"] = _round_trip_cpu(database_url, 200 if quick else 5000)
         return figures | bench_journeys(base, server.pid, unit_id)

@@ -62,13 +62,16 @@ class SigningIdentityError(ValueError):
     """The PKCS#12 file cannot be used; the message says why and what to do."""
 
 
-def make_development_identity(path: Path, password: str, organisation: str) -> None:
-    """Write a self-signed document-signing identity (key and certificate) as PKCS#12.
+def make_development_identity(
+        path: Path, password: str, organisation: str,
+        key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = None) -> None:
+    """Write a self-signed document-signing identity (key and certificate) as PKCS#12: for
+    `key`, or a new RSA-2048 key.
 
     For development and tests only: a PDF viewer shows its signature as made by an unknown
     signer. A Trust in production uses a certificate from a certificate authority.
     """
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation} (development signing only)"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),

@@ -173,34 +173,14 @@ def test_no_template_is_kept_from_a_signature_whose_attributes_change_with_time(
     assert _CmsTemplate.of(timed, digest, ("key",)) is None
 
 
-def _identity(path: Path, key) -> Path:
-    """A self-signed PKCS#12 identity for `key`, as a Trust's authority might issue."""
-    from datetime import UTC, datetime, timedelta
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "L.E.A.D. Academy Trust")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256()))
-    path.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"t", key, certificate, None, serialization.BestAvailableEncryption(b"pw")))
-    return path
-
-
 @pytest.mark.parametrize("key", ["rsa-4096", "ecdsa-p521"])
 def test_the_room_kept_for_the_signature_fits_larger_keys(tmp_path, key):
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     private = (rsa.generate_private_key(public_exponent=65537, key_size=4096)
                if key == "rsa-4096" else ec.generate_private_key(ec.SECP521R1()))
-    other = CertificateSigner(_identity(tmp_path / "id.p12", private), "pw")
+    make_development_identity(tmp_path / "id.p12", "pw", "L.E.A.D. Academy Trust", key=private)
+    other = CertificateSigner(tmp_path / "id.p12", "pw")
     signed = CertificateRenderer(DESIGN, other).render(CONTEXT)
     assert other.check(signed).valid
 
