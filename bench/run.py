@@ -514,8 +514,6 @@ def bench_server(database_url: str | None, workers: int = 2,
             figures[f"{name}_cpu"] = statistics.median(cpu for _, cpu in measured)
             if name == "hello":
                 continue
-            # Each round's page against that round's /healthz, then the median: a change
-            # in the machine's load between rounds moves both of a round's runs alike.
             figures[f"{name}_ratio"] = _median_ratio(measured, runs["hello"])
         figures["hello_machine_cpu"] = statistics.median(machine_cpu)
         # The download figures take turns, in rounds, median of each: on a shared machine

@@ -108,9 +108,14 @@ class StandAloneConnection:
 _kept: dict[Engine, Connection] = {}
 
 
+def _in_main_thread() -> bool:
+    # Asked at each call: a worker forked from a preloaded app has a main thread of its own.
+    return threading.current_thread() is threading.main_thread()
+
+
 def _take_kept(engine: Engine) -> Connection | None:
     """The connection kept for this thread, unless the pool would not hand it out again."""
-    if threading.current_thread() is not threading.main_thread():
+    if not _in_main_thread():
         return None
     connection = _kept.pop(engine, None)
     if connection is None:
@@ -130,7 +135,7 @@ def _keep(engine: Engine, connection: Connection) -> bool:
     """Keep the connection for the next view, if it is idle and this is the main thread,
     unless the pool pings each connection it hands out (pool_pre_ping: then every request's
     is pinged, as asked)."""
-    if threading.current_thread() is not threading.main_thread() or engine in _kept \
+    if not _in_main_thread() or engine in _kept \
             or engine.pool._pre_ping \
             or connection.closed or connection.invalidated or connection.in_transaction() \
             or not _driver_idle(connection):
